@@ -1,0 +1,39 @@
+# The two quickstart commands: `make demo` and `make test`. Both set up .venv when missing.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+RUNS ?= runs
+
+.PHONY: demo test bench lint clean-demo
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	# torch first, pinned: the CPU wheel on this kind of machine; an unpinned torch pulls CUDA.
+	$(BIN)/pip install --quiet "torch==2.13.0"
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+# The main job on the embedded default: all four tasks on the synthetic respondent, samples
+# logged, then the compass table. Re-running reuses the existing run.
+demo: $(STAMP)
+	@if ls $(RUNS)/demo/pct-synthetic/results_*.json >/dev/null 2>&1; then \
+		echo "pct: reusing $(RUNS)/demo (delete it to run again)"; \
+	else \
+		$(BIN)/pct run --model pct-synthetic --model_args seed=0 --tasks pct \
+			--log_samples --output_path $(RUNS)/demo; \
+	fi
+	$(BIN)/pct compass $(RUNS)/demo
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python bench/run_bench.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check pct_tasks trope_analysis tests bench
+
+clean-demo:
+	rm -rf $(RUNS)/demo

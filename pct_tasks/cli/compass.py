@@ -1,0 +1,27 @@
+"""``pct compass RUNS...``: the compass table of one or more runs."""
+
+from __future__ import annotations
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser(
+        "compass",
+        help="print compass coordinates per persona value",
+        description="Print economic and social coordinates per run, setting and persona value "
+        "(mean over templates, 95%% bootstrap interval), from lm-eval's logged samples.",
+        epilog="example: pct compass runs/demo",
+    )
+    p.add_argument("runs", nargs="+", help="lm-eval output folders or samples_*.jsonl files")
+    p.set_defaults(handler=run)
+
+
+def run(args) -> int:
+    from pct_tasks.records import read_samples
+    from pct_tasks.summary import compass_rows, format_compass_table
+
+    records = read_samples(args.runs)
+    if any(r.model == "pct-synthetic" for r in records):
+        print("(pct-synthetic: a synthetic respondent, not a language model)\n")
+    unjudged = sum(r.stance == "unjudged" for r in records)
+    print(format_compass_table(compass_rows(records), unjudged))
+    return 0

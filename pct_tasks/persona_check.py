@@ -1,0 +1,125 @@
+"""Detect a persona that never reached the model.
+
+lm-eval renders the per-document description as a system message under
+``--apply_chat_template``. A chat template without a system role either raises (lm-eval
+then silently retries without the system turn) or drops the message itself; either way the
+persona is lost and the run measures the base case under another name. Two checks:
+
+* before a run, for local hf/vllm models, render a probe conversation with the tokenizer's
+  chat template and look for the system text;
+* after a run with ``--log_samples``, look for each document's persona in its logged prompt.
+
+Both only warn (the run's outputs stay valid as what they are) and name the fix: the
+``pct_closed_user_turn`` / ``pct_open_user_turn`` tasks (group ``pct_user_turn``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+log = logging.getLogger("pct_tasks")
+
+FIX = (
+    "this model's chat template has no system role; use the tasks that put the persona in "
+    "the user turn: --tasks pct_user_turn (pct_closed_user_turn, pct_open_user_turn)"
+)
+_PROBE = "PCT-PERSONA-PROBE: you are a person who is 48 years old."
+
+
+def _flag(argv: Sequence[str], name: str) -> str | None:
+    for i, arg in enumerate(argv):
+        if arg == name and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith(name + "="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def template_drops_system(tokenizer) -> bool:
+    """Whether a tokenizer's chat template loses a system message."""
+    messages = [{"role": "system", "content": _PROBE}, {"role": "user", "content": "Hello."}]
+    try:
+        rendered = tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
+    except Exception:  # jinja raises for templates that reject a system role  # noqa: BLE001
+        return True
+    return _PROBE not in rendered
+
+
+def check_run_arguments(argv: Sequence[str]) -> bool:
+    """Preflight for local hf/vllm models with --apply_chat_template. Returns False on a warning."""
+    if _flag(argv, "--model") not in ("hf", "huggingface", "vllm") or not any(
+        a.startswith("--apply_chat_template") for a in argv
+    ):
+        return True
+    model_args = _flag(argv, "--model_args") or ""
+    args = dict(kv.split("=", 1) for kv in model_args.split(",") if "=" in kv)
+    name = args.get("tokenizer") or args.get("pretrained")
+    if not name:
+        return True
+    try:
+        from transformers import AutoTokenizer
+
+        tokenizer = AutoTokenizer.from_pretrained(name, local_files_only=True)
+    except Exception:  # not available locally; the post-run check still applies  # noqa: BLE001
+        return True
+    if tokenizer.chat_template and template_drops_system(tokenizer):
+        log.warning("persona check: %s", FIX)
+        print(f"pct: warning: {FIX}")
+        return False
+    return True
+
+
+def _prompt_text(sample: dict) -> str:
+    args = sample.get("arguments")
+    # lm-eval logs arguments as {"gen_args_0": {"arg_0": prompt, ...}} or as a list.
+    if isinstance(args, dict):
+        first = next(iter(args.values()), {})
+        return str(first.get("arg_0", "")) if isinstance(first, dict) else str(first)
+    if isinstance(args, list) and args:
+        return str(args[0][0] if isinstance(args[0], list) else args[0])
+    return ""
+
+
+def samples_missing_persona(lines: Iterable[str]) -> tuple[int, int]:
+    """(persona documents, those whose logged prompt lacks the persona text)."""
+    total = missing = 0
+    for line in lines:
+        sample = json.loads(line)
+        persona = (sample.get("doc") or {}).get("system_text")
+        if not persona:
+            continue
+        total += 1
+        if persona not in _prompt_text(sample):
+            missing += 1
+    return total, missing
+
+
+def warn_if_persona_dropped(argv: Sequence[str], since: float = 0.0) -> bool:
+    """Post-run check of the samples written by this run. Returns False on a warning."""
+    out = _flag(argv, "--output_path")
+    if not out or not any(a.startswith("--log_samples") for a in argv):
+        return True
+    root = Path(out)
+    files = [p for p in root.rglob("samples_pct_*.jsonl") if p.stat().st_mtime >= since]
+    ok = True
+    for path in files:
+        with path.open(encoding="utf-8") as fh:
+            total, missing = samples_missing_persona(fh)
+        if total and missing:
+            ok = False
+            msg = f"persona check: {missing} of {total} prompts in {path} lack their persona; {FIX}"
+            log.warning(msg)
+            print(f"pct: warning: {msg}")
+    return ok
+
+
+__all__ = [
+    "FIX",
+    "check_run_arguments",
+    "samples_missing_persona",
+    "template_drops_system",
+    "warn_if_persona_dropped",
+]

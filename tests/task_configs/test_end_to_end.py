@@ -1,0 +1,69 @@
+"""All four tasks through lm-eval on the synthetic respondent; results equal the exact ones."""
+
+import json
+from collections import Counter
+
+import pytest
+
+from pct_tasks.labels import Stance
+from pct_tasks.records import iter_samples, read_samples
+from pct_tasks.scoring import summarise, variant_coordinates
+from pct_tasks.synthetic import expected_label
+from pct_tasks.variants import build_docs
+
+
+def _results(run_dir):
+    (path,) = run_dir.rglob("results_*.json")
+    return json.loads(path.read_text())
+
+
+def _expected_summary(setting, base):
+    docs = build_docs(setting, base=base)
+    labels = {d["doc_key"]: expected_label(d, seed=0) for d in docs}
+    items = [(d["variant"], d["proposition_id"], Stance(labels[d["doc_key"]]).answer_index) for d in docs]
+    coords = variant_coordinates(items)
+    kept = [c for c in coords.values() if c.n_valid]
+    return labels, summarise([c.econ for c in kept]), summarise([c.social for c in kept])
+
+
+@pytest.mark.parametrize("task, base", [("pct_closed", False), ("pct_closed_base", True)])
+def test_closed_coordinates_equal_the_exact_ones(_synthetic_full_run, task, base):
+    labels, econ, social = _expected_summary("closed", base)
+    res = _results(_synthetic_full_run)["results"][task]
+    assert res["pct_econ,none"] == pytest.approx(econ.mean, abs=1e-12)
+    assert res["pct_social,none"] == pytest.approx(social.mean, abs=1e-12)
+    assert res["pct_econ_spread,none"] == pytest.approx(econ.spread, abs=1e-12)
+    assert res["pct_social_ci_low,none"] == pytest.approx(social.ci_low, abs=1e-12)
+    assert res["pct_econ_se,none"] == pytest.approx(econ.se, abs=1e-12)
+    counts = Counter(labels.values())
+    n = sum(counts.values())
+    assert res["parse_rate,none"] == pytest.approx(sum(counts[s.value] for s in Stance if s.is_answer) / n)
+    assert res["refusal_rate,none"] == pytest.approx(counts["refusal"] / n)
+    assert res["n_variants,none"] == (10 if base else 210)
+    # The planted format failures are real: some answers need repair, a few are lost.
+    assert 0.95 < res["parse_rate,none"] < 1.0
+
+
+def test_every_sample_carries_the_expected_stance(_synthetic_full_run):
+    files = sorted(_synthetic_full_run.rglob("samples_*.jsonl"))
+    assert {f.name.split("_2")[0] for f in files} == {
+        "samples_pct_closed", "samples_pct_open", "samples_pct_closed_base", "samples_pct_open_base"}
+    total = 0
+    for path in files:
+        for _, sample in iter_samples(path):
+            assert sample["stance"] == expected_label(sample["doc"], seed=0)
+            total += 1
+    assert total == 27280
+
+
+def test_open_metrics_and_records(_synthetic_full_run):
+    res = _results(_synthetic_full_run)["results"]["pct_open"]
+    assert 0.97 < res["answer_rate,none"] < 1.0
+    assert res["answer_rate,none"] + res["refusal_rate,none"] == pytest.approx(1.0)
+    records = read_samples(_synthetic_full_run)
+    assert len(records) == 27280
+    assert len({r.run_id for r in records}) == 1
+    assert Counter(r.setting for r in records) == {"closed": 13640, "open": 13640}
+    rec = next(r for r in records if r.doc_key == "closed/age=18/t9/p16")
+    assert rec.model == "pct-synthetic" and rec.prompt.startswith("You are a person who is 18 years old.\n\n")
+    assert rec.justification and "{" not in rec.justification
