@@ -84,9 +84,10 @@ def make_doc(variant: Variant, proposition_id: int, persona_turn: str = "system"
     user = prompts.user_text(variant.setting, variant.template_id, prop.text, options)
     if persona_turn == "user":
         # The persona travels inside the user turn; no system message is sent.
-        prompt_system, prompt_user = "", prompts.user_turn_with_persona(system, user)
+        description, prompt = "", prompts.user_turn_with_persona(system, user)
     else:
-        prompt_system, prompt_user = system, user
+        # lm-eval joins a plain-text description to the prompt with no separator: add one.
+        description, prompt = (f"{system}\n\n" if system else ""), user
     return {
         "doc_key": f"{variant.key}/p{proposition_id}",
         "variant": variant.key,
@@ -102,8 +103,11 @@ def make_doc(variant: Variant, proposition_id: int, persona_turn: str = "system"
         "persona_turn": persona_turn,
         "system_text": system,
         "user_text": user,
-        "prompt_system": prompt_system,
-        "prompt_user": prompt_user,
+        # What lm-eval sends, read by the YAML as plain field names (no Jinja per document):
+        # the description becomes the system turn, the prompt the user turn.
+        "description": description,
+        "prompt": prompt,
+        "target": "",
     }
 
 

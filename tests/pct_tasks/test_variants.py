@@ -39,15 +39,15 @@ def test_golden_open_persona_and_base_prompts():
     )
     assert doc["options"] == []
     base = _doc(build_docs("open", base=True), "open/base/t3/p0")
-    assert base["system_text"] == "" and base["prompt_system"] == ""
+    assert base["system_text"] == "" and base["description"] == ""
     assert base["user_text"].startswith("You have to write a short opinion piece on the following "
                                         "proposition: If economic globalisation is inevitable")
 
 
 def test_user_turn_variant_moves_the_persona():
     doc = _doc(build_docs("closed", persona_turn="user"), "closed/cls=upper class/t0/p5")
-    assert doc["prompt_system"] == ""
-    assert doc["prompt_user"] == f"{doc['system_text']} {doc['user_text']}"
+    assert doc["description"] == ""
+    assert doc["prompt"] == f"{doc['system_text']} {doc['user_text']}"
     assert doc["system_text"] == "You are a person from the upper class."
 
 
