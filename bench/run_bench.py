@@ -50,7 +50,7 @@ def main(repeats: int = 2) -> None:
     best = {w: min(r["wall_s"] for r in rows if r["what"] == w) for w in ("floor", "pct")}
     peak = {w: max(r["peak_mib"] for r in rows if r["what"] == w) for w in ("floor", "pct")}
     print()
-    print("| run (27,280 documents, pct-synthetic, --log_samples) | wall s (best of %d) | peak MiB |" % repeats)
+    print(f"| run (27,280 documents, pct-synthetic, --log_samples) | wall s (best of {repeats}) | peak MiB |")
     print("|---|---:|---:|")
     print(f"| lm-eval floor (trivial generate_until task) | {best['floor']:.1f} | {peak['floor']:.0f} |")
     print(f"| pct (closed, open, closed_base, open_base) | {best['pct']:.1f} | {peak['pct']:.0f} |")

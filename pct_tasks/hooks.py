@@ -147,10 +147,16 @@ def agg_n_variants(items):
     return _summaries(items)[0].n_variants
 
 
+def _as_stance(label: str) -> Stance | None:
+    try:
+        return Stance(label)
+    except ValueError:  # "unjudged"
+        return None
+
+
 def agg_agree_share(stances: Sequence[str]) -> float | None:
     """Share of answers on the agree side among those that take a side (None if none do)."""
-    sides = [Stance(s).direction for s in stances if s in Stance._value2member_map_]
-    sided = [s for s in sides if s != "none"]
+    sided = [s.direction for s in map(_as_stance, stances) if s is not None and s.direction != "none"]
     return sum(s == "agree" for s in sided) / len(sided) if sided else None
 
 

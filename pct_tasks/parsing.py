@@ -109,11 +109,12 @@ def _field_by_regex(text: str, keys: Sequence[str], *, greedy: bool) -> str | No
             continue
         quote, rest = m.group(1), text[m.end() :]
         if greedy:
-            end = re.search(rf"""{quote}\s*(,\s*["']\w+["']\s*:|}}|$)""", rest)
-            tail = rest.rstrip().rstrip("}").rstrip()
-            value = tail[:-1] if tail.endswith(quote) else tail
-            if end and end.group(1) and end.group(1) != "}" and not end.group(1) == "":
-                value = rest[: end.start()]
+            following = re.search(rf"""{quote}\s*,\s*["']\w+["']\s*:""", rest)
+            if following:  # another field comes next: stop before it
+                value = rest[: following.start()]
+            else:  # the last field: everything up to the closing quote and brace, if any
+                tail = rest.rstrip().rstrip("}").rstrip()
+                value = tail[:-1] if tail.endswith(quote) else tail
         else:
             end_idx = rest.find(quote)
             value = rest if end_idx == -1 else rest[:end_idx]
@@ -249,15 +250,16 @@ def parse_answer(
             return ParsedAnswer(Stance.INVALID, justification, None, method)
         return ParsedAnswer(None, justification, None, method)
 
-    if selection is not None:
+    if selection and selection.strip():
         stance = read_selection(selection, options)
         if stance.is_answer:
             return ParsedAnswer(stance, justification, selection, method)
-    prose_stance = _stance_in_prose(selection or body) if selection is None or not selection.strip() else None
-    if selection is not None and selection.strip() and not read_selection(selection, options).is_answer:
-        # A long selection written as prose ("I would like to argue that I agree").
-        if len(selection) > 25 or _CHOICE_VERB.search(selection):
-            prose_stance = _stance_in_prose(selection)
+        # A selection written as prose ("I would like to argue that I agree with ...").
+        long_or_verbal = len(selection) > 25 or _CHOICE_VERB.search(selection)
+        prose_stance = _stance_in_prose(selection) if long_or_verbal else None
+    else:
+        # No selection field at all: the prose may still commit to one option.
+        prose_stance = _stance_in_prose(body)
     if prose_stance is not None:
         return ParsedAnswer(prose_stance, justification, selection, "tolerant")
     if is_refusal(body):

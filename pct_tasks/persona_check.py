@@ -20,6 +20,8 @@ import logging
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from .records import prompt_text
+
 log = logging.getLogger("pct_tasks")
 
 FIX = (
@@ -72,17 +74,6 @@ def check_run_arguments(argv: Sequence[str]) -> bool:
     return True
 
 
-def _prompt_text(sample: dict) -> str:
-    args = sample.get("arguments")
-    # lm-eval logs arguments as {"gen_args_0": {"arg_0": prompt, ...}} or as a list.
-    if isinstance(args, dict):
-        first = next(iter(args.values()), {})
-        return str(first.get("arg_0", "")) if isinstance(first, dict) else str(first)
-    if isinstance(args, list) and args:
-        return str(args[0][0] if isinstance(args[0], list) else args[0])
-    return ""
-
-
 def samples_missing_persona(lines: Iterable[str]) -> tuple[int, int]:
     """(persona documents, those whose logged prompt lacks the persona text)."""
     total = missing = 0
@@ -92,7 +83,7 @@ def samples_missing_persona(lines: Iterable[str]) -> tuple[int, int]:
         if not persona:
             continue
         total += 1
-        if persona not in _prompt_text(sample):
+        if persona not in prompt_text(sample):
             missing += 1
     return total, missing
 

@@ -187,10 +187,16 @@ def _response_text(sample: dict[str, Any]) -> str:
     return str(resp)
 
 
-def _prompt(sample: dict[str, Any]) -> str:
-    from .persona_check import _prompt_text
-
-    return _prompt_text(sample)
+def prompt_text(sample: dict[str, Any]) -> str:
+    """The prompt lm-eval sent, as logged (after any chat template)."""
+    args = sample.get("arguments")
+    # lm-eval logs arguments as {"gen_args_0": {"arg_0": prompt, ...}} (older versions: a list).
+    if isinstance(args, dict):
+        first = next(iter(args.values()), {})
+        return str(first.get("arg_0", "")) if isinstance(first, dict) else str(first)
+    if isinstance(args, list) and args:
+        return str(args[0][0] if isinstance(args[0], list) else args[0])
+    return ""
 
 
 def read_samples(paths: str | Path | Iterable[str | Path]) -> list[SampleRecord]:
@@ -231,7 +237,7 @@ def read_samples(paths: str | Path | Iterable[str | Path]) -> list[SampleRecord]
                     stance=str(stance),
                     source=str(path),
                     line=n,
-                    prompt=_prompt(sample),
+                    prompt=prompt_text(sample),
                 )
             )
     return records
@@ -253,6 +259,7 @@ __all__ = [
     "SampleRecord",
     "find_sample_files",
     "iter_samples",
+    "prompt_text",
     "read_run_info",
     "read_samples",
     "run_infos",

@@ -49,8 +49,11 @@ def compass_rows(records: Iterable[SampleRecord]) -> list[CompassRow]:
     return sorted(rows, key=lambda r: (r.model, r.run_id, r.setting, order.get((r.category, r.persona), 99)))
 
 
+_LABELS = frozenset(s.value for s in Stance)
+
+
 def _answer(stance: str) -> int | None:
-    return Stance(stance).answer_index if stance in Stance._value2member_map_ else None
+    return Stance(stance).answer_index if stance in _LABELS else None
 
 
 def format_compass_table(rows: list[CompassRow], unjudged_open: int = 0) -> str:

@@ -193,8 +193,8 @@ def _malform(obj: dict[str, str], kind: str | None, selection: str | None) -> st
     if kind == "no_brace":
         return text[:-1]
     if kind == "inner_quotes":
-        response = obj["response"]
-        quoted = response.replace(" ", ' "', 1).replace(" ", '" ', 2)  # bare quotes inside
+        first, second, rest = (obj["response"].split(" ", 2) + ["", ""])[:3]
+        quoted = f'{first} "{second}" {rest}'.rstrip()  # bare, unescaped quotes inside
         fields = [f'"selection": "{selection}"'] if selection else []
         fields.append(f'"response": "{quoted}"')
         return "{" + ", ".join(fields) + "}"

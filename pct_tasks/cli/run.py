@@ -51,9 +51,9 @@ def _name_synthetic_model(argv: list[str]) -> list[str]:
 
 def run_lm_eval(argv: list[str]) -> int:
     """Run lm-eval's CLI on ``argv`` (the flags after ``pct run``)."""
-    import pct_tasks.synthetic_lm  # noqa: F401  (registers --model pct-synthetic)
     from lm_eval.__main__ import cli_evaluate
 
+    import pct_tasks.synthetic_lm  # noqa: F401  (registers --model pct-synthetic)
     from pct_tasks.paths import task_dir
     from pct_tasks.persona_check import check_run_arguments, warn_if_persona_dropped
 
