@@ -69,6 +69,14 @@ def run_lm_eval(argv: list[str]) -> int:
         cli_evaluate()
     except SystemExit as exc:  # argparse --help / errors
         return int(exc.code or 0)
+    except ValueError as exc:
+        # lm-eval reports an unknown model with a traceback; make it one line with the fix.
+        if "no model for this name" not in str(exc):
+            raise
+        from pct_tasks.errors import PctInputError
+
+        model, _, known = str(exc).partition("Supported model names: ")
+        raise PctInputError(model.strip(), hint=f"choose --model from: {known}") from exc
     finally:
         sys.argv = saved
     warn_if_persona_dropped(argv, since=started)

@@ -46,6 +46,10 @@ def test_user_errors_are_one_line(tmp_path):
                 "--metadata", json.dumps({"categories": ["religion"]})], cwd=tmp_path)
     assert res.returncode != 0
     assert "unknown persona categories ['religion']" in res.stdout + res.stderr
+    res = _pct(["run", "--model", "no-such-model", "--tasks", "pct_closed"], cwd=tmp_path)
+    assert res.returncode == 2
+    assert "pct: error: Attempted to load model 'no-such-model'" in res.stderr
+    assert "choose --model from:" in res.stderr and "Traceback" not in res.stderr
 
 
 @pytest.fixture(scope="module")
