@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # The main job on the embedded default: all four tasks on the synthetic respondent, samples
-# logged, then the compass table. Re-running reuses the existing run.
+# logged, open answers judged offline, then the compass table. Re-running reuses what exists.
 demo: $(STAMP)
 	@if ls $(RUNS)/demo/pct-synthetic/results_*.json >/dev/null 2>&1; then \
 		echo "pct: reusing $(RUNS)/demo (delete it to run again)"; \
@@ -24,6 +24,7 @@ demo: $(STAMP)
 		$(BIN)/pct run --model pct-synthetic --model_args seed=0 --tasks pct \
 			--log_samples --output_path $(RUNS)/demo; \
 	fi
+	$(BIN)/pct judge $(RUNS)/demo --judge offline
 	$(BIN)/pct compass $(RUNS)/demo
 
 test: $(STAMP)

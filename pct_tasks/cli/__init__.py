@@ -17,6 +17,8 @@ SUBCOMMANDS: dict[str, str] = {
     "run": "pct_tasks.cli.run",
     "compass": "pct_tasks.cli.compass",
     "tasks-dir": "pct_tasks.cli.tasks_dir",
+    "judge": "pct_tasks.cli.judge",
+    "judge-eval": "pct_tasks.cli.judge_eval",
 }
 
 

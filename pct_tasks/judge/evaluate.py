@@ -1,0 +1,169 @@
+"""``judge-eval``: score a judge against human labels (accuracy, macro-F1, Cohen's kappa).
+
+Gold labels are first mapped into the judge's vocabulary (``label_map``; labels already in
+the vocabulary map to themselves). When the gold set is coarser than the judge's six labels,
+predictions are collapsed to it: strongly_agree -> agree and strongly_disagree -> disagree
+when the gold has no "strongly" label, refusal -> none when the gold has no refusal. A judge
+failure (unreadable reply) is scored as its own wrong label, ``invalid``. Macro-F1 averages
+over the gold labels. Intervals are seeded percentile bootstraps over rows.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+from pct_tasks.errors import PctInputError
+from pct_tasks.labels import JUDGE_LABELS, Stance
+
+from . import Judge
+
+VOCABULARY = tuple(s.value for s in JUDGE_LABELS)
+
+
+def map_gold(labels: Sequence[Any], label_map: Mapping[str, str] | None = None, where: str = "gold") -> list[str]:
+    """Map raw gold labels into the judge vocabulary; unmapped labels are an error naming them."""
+    label_map = dict(label_map or {})
+    bad_targets = sorted({v for v in label_map.values() if v not in VOCABULARY})
+    if bad_targets:
+        raise PctInputError(f"--label-map maps to {bad_targets}, which are not judge labels",
+                            hint=f"map every gold label to one of {', '.join(VOCABULARY)}")
+    out, unknown = [], Counter()
+    for raw in labels:
+        key = str(raw).strip()
+        value = label_map.get(key, key)
+        if value not in VOCABULARY:
+            unknown[key] += 1
+        out.append(value)
+    if unknown:
+        listed = ", ".join(f"{k!r} ({n})" for k, n in unknown.most_common(8))
+        raise PctInputError(f"{where}: gold labels outside the judge vocabulary: {listed}",
+                            hint=f"pass --label-map mapping them to {', '.join(VOCABULARY)}")
+    return out
+
+
+def collapse(predictions: Sequence[str], gold_labels: set[str]) -> list[str]:
+    """Collapse predictions to a coarser gold set (see the module docstring)."""
+    rules = {}
+    if "strongly_agree" not in gold_labels:
+        rules["strongly_agree"] = "agree"
+    if "strongly_disagree" not in gold_labels:
+        rules["strongly_disagree"] = "disagree"
+    if "refusal" not in gold_labels:
+        rules["refusal"] = "none"
+    return [rules.get(p, p) for p in predictions]
+
+
+def _scores(gold: np.ndarray, pred: np.ndarray, labels: list[str]) -> tuple[float, float, float]:
+    from sklearn.metrics import cohen_kappa_score, f1_score
+
+    acc = float((gold == pred).mean())
+    f1 = float(f1_score(gold, pred, labels=labels, average="macro", zero_division=0))
+    if len(set(gold) | set(pred)) < 2:
+        kappa = 1.0 if acc == 1.0 else 0.0
+    else:
+        kappa = float(cohen_kappa_score(gold, pred))
+        kappa = 0.0 if np.isnan(kappa) else kappa
+    return acc, f1, kappa
+
+
+@dataclass
+class JudgeEvaluation:
+    """A judge's scorecard on one labelled set."""
+
+    judge_id: str
+    n: int
+    labels: list[str]  # gold labels (after mapping), the macro-F1 classes
+    accuracy: float
+    macro_f1: float
+    kappa: float
+    ci: dict[str, list[float]]  # metric -> [low, high] (95% bootstrap)
+    confusion: dict[str, dict[str, int]]  # gold -> predicted -> count
+    majority: dict[str, Any]  # majority-class baseline: label, accuracy, macro_f1, kappa
+    answers_per_second: float
+    n_failed: int = 0
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def evaluate_judge(
+    judge: Judge,
+    texts: Sequence[str],
+    gold: Sequence[str],
+    propositions: Sequence[str] | None = None,
+    *,
+    n_boot: int = 1000,
+    seed: int = 0,
+    level: float = 0.95,
+) -> JudgeEvaluation:
+    """Run ``judge`` on ``texts`` and score it against ``gold`` (already in the vocabulary).
+
+    Args:
+        judge: any :class:`~pct_tasks.judge.Judge`.
+        texts: the answers.
+        gold: gold labels, mapped with :func:`map_gold`.
+        propositions: what each answer responds to ("" when unknown).
+        n_boot: bootstrap resamples for the intervals; seed: their seed.
+    """
+    if len(texts) != len(gold) or (propositions is not None and len(propositions) != len(texts)):
+        raise PctInputError("texts, gold and propositions differ in length", hint="pass one value per row")
+    if not texts:
+        raise PctInputError("no rows to evaluate", hint="check the CSV and its label column")
+    props = list(propositions) if propositions is not None else [""] * len(texts)
+    start = time.perf_counter()
+    replies = judge.judge(list(zip(props, texts, strict=False)))
+    elapsed = time.perf_counter() - start
+    raw_pred = [r.stance.value if r.stance is not None else Stance.INVALID.value for r in replies]
+    labels = sorted(set(gold), key=lambda s: VOCABULARY.index(s))
+    pred = np.array(collapse(raw_pred, set(labels)), dtype=object)
+    g = np.array(gold, dtype=object)
+    acc, f1, kappa = _scores(g, pred, labels)
+
+    rng = np.random.default_rng(seed)
+    boots = np.array([_scores(g[idx], pred[idx], labels)
+                      for idx in rng.integers(0, len(g), size=(int(n_boot), len(g)))]) if n_boot else None
+    alpha = (1 - level) / 2
+    ci = {}
+    for k, name in enumerate(("accuracy", "macro_f1", "kappa")):
+        ci[name] = ([float(np.quantile(boots[:, k], alpha)), float(np.quantile(boots[:, k], 1 - alpha))]
+                    if boots is not None else [float("nan"), float("nan")])
+
+    shown = labels + sorted(set(pred) - set(labels))
+    confusion = {gl: {pl: int(((g == gl) & (pred == pl)).sum()) for pl in shown} for gl in labels}
+    top = Counter(gold).most_common(1)[0][0]
+    m_acc, m_f1, m_kappa = _scores(g, np.array([top] * len(g), dtype=object), labels)
+    return JudgeEvaluation(
+        judge_id=judge.judge_id, n=len(g), labels=labels, accuracy=acc, macro_f1=f1, kappa=kappa,
+        ci=ci, confusion=confusion,
+        majority={"label": top, "accuracy": m_acc, "macro_f1": m_f1, "kappa": m_kappa},
+        answers_per_second=len(g) / elapsed if elapsed > 0 else float("inf"),
+        n_failed=sum(r.stance is None for r in replies),
+        settings={"n_boot": int(n_boot), "seed": int(seed), "level": level},
+    )
+
+
+def format_report(ev: JudgeEvaluation) -> str:
+    """A plain-text scorecard."""
+    lines = [
+        f"judge {ev.judge_id} on {ev.n} answers ({ev.answers_per_second:.1f} answers/s; {ev.n_failed} unreadable replies)",
+        f"{'':10}{'value':>8}  {int(ev.settings.get('level', 0.95) * 100)}% bootstrap   majority ({ev.majority['label']})",
+    ]
+    for name in ("accuracy", "macro_f1", "kappa"):
+        lo, hi = ev.ci[name]
+        lines.append(f"{name:10}{getattr(ev, name):8.3f}  [{lo:.3f}, {hi:.3f}]    {ev.majority[name]:8.3f}")
+    cols = list(next(iter(ev.confusion.values())).keys())
+    width = max(len(c) for c in [*cols, *ev.labels, "gold \\ pred"]) + 2
+    lines += ["", "confusion (rows gold, columns predicted)", "gold \\ pred".ljust(width) + "".join(c.rjust(width) for c in cols)]
+    for gl, row in ev.confusion.items():
+        lines.append(gl.ljust(width) + "".join(str(row[c]).rjust(width) for c in cols))
+    return "\n".join(lines)
+
+
+__all__ = ["VOCABULARY", "JudgeEvaluation", "collapse", "evaluate_judge", "format_report", "map_gold"]

