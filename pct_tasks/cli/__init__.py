@@ -17,6 +17,10 @@ SUBCOMMANDS: dict[str, str] = {
     "run": "pct_tasks.cli.run",
     "compass": "pct_tasks.cli.compass",
     "tasks-dir": "pct_tasks.cli.tasks_dir",
+    "report": "pct_tasks.cli.report",
+    "leaderboard": "pct_tasks.cli.leaderboard",
+    "compare": "pct_tasks.cli.compare",
+    "baseline": "pct_tasks.cli.baseline",
     "judge": "pct_tasks.cli.judge",
     "judge-eval": "pct_tasks.cli.judge_eval",
 }

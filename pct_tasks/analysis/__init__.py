@@ -1,0 +1,26 @@
+"""Coarse analysis of logged runs: coordinates with intervals, demographic effects, closed vs open.
+
+Start from :func:`load_runs` (samples of one or many runs, judge labels where present); every
+other function takes its :class:`RunData` or one of the tables built from it.
+"""
+
+from .agreement import closed_open_tvd, direction_agreement, stance_shares
+from .compass import persona_table, rate_table, run_table, stance_table, variant_table
+from .effects import effect_matrix, mixed_effects, ols_effects
+from .frame import RunData, load_runs
+
+__all__ = [
+    "RunData",
+    "closed_open_tvd",
+    "direction_agreement",
+    "effect_matrix",
+    "load_runs",
+    "mixed_effects",
+    "ols_effects",
+    "persona_table",
+    "rate_table",
+    "run_table",
+    "stance_shares",
+    "stance_table",
+    "variant_table",
+]

@@ -1,0 +1,109 @@
+"""Closed vs open: does a model say the same thing when it is not handed the four options?
+
+Both settings are reduced to the same five classes: the four compass answers and
+``no_stance`` (invalid, refusal, or an open answer that takes no side). For each proposition
+we compare the distribution of classes over the closed answers with the one over the open
+answers of the same persona value (pooled over templates, since the two settings use
+different templates) by the total variation distance::
+
+    TVD(P, Q) = 1/2 * sum_c |P(c) - Q(c)|     (0 = same shares, 1 = disjoint)
+
+and average it over propositions. Open answers need a judge's labels; unjudged ones are left
+out, and a run with none judged has no closed-vs-open result.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..labels import ANSWERS, Stance
+from .frame import UNJUDGED, RunData
+
+NO_STANCE = "no_stance"
+#: The classes compared, in display order (disagree side first).
+CLASSES: tuple[str, ...] = (*(s.value for s in ANSWERS), NO_STANCE)
+
+
+def stance_class(stances: pd.Series) -> pd.Series:
+    """Stance labels -> the five comparison classes ("unjudged" -> NaN)."""
+    answers = {s.value for s in ANSWERS}
+    st = stances.astype(str)
+    out = st.where(st.isin(answers), NO_STANCE)
+    return out.where(st != UNJUDGED)
+
+
+def stance_shares(data: RunData, by: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Shares of the five classes per run x setting x proposition (x ``by`` columns).
+
+    Returns:
+        A wide table: key columns, then one column per class (shares summing to 1), and
+        ``n`` (answers counted).
+    """
+    s = data.samples
+    keys = ["run_id", "setting", *by, "proposition_id"]
+    frame = pd.DataFrame({k: s[k].astype(str) if k != "proposition_id" else s[k] for k in keys})
+    frame["cls"] = stance_class(s["stance"])
+    frame = frame.dropna(subset=["cls"])
+    counts = frame.groupby([*keys, "cls"], observed=True).size().unstack("cls", fill_value=0)
+    counts = counts.reindex(columns=list(CLASSES), fill_value=0)
+    n = counts.sum(axis=1)
+    shares = counts.div(n, axis=0)
+    shares["n"] = n
+    shares = shares.reset_index()
+    shares.columns.name = None
+    return shares
+
+
+def closed_open_tvd(data: RunData) -> pd.DataFrame:
+    """Mean TVD between closed and open stance shares, per run and persona value.
+
+    Returns:
+        Columns run_id, model, category, persona, tvd (mean over propositions), tvd_sd,
+        n_propositions. Only runs with judged open answers appear.
+    """
+    shares = stance_shares(data, by=("category", "persona"))
+    # Parser-detected refusals aside, an unjudged run's open answers say nothing about stance.
+    judged = [r for r in data.runs if data.open_judged(r)]
+    shares = shares[shares["run_id"].isin(judged)]
+    closed = shares[shares["setting"] == "closed"].drop(columns=["setting", "n"])
+    open_ = shares[shares["setting"] == "open"].drop(columns=["setting", "n"])
+    keys = ["run_id", "category", "persona", "proposition_id"]
+    both = closed.merge(open_, on=keys, suffixes=("_c", "_o"))
+    if both.empty:
+        return pd.DataFrame(columns=["run_id", "model", "category", "persona", "tvd", "tvd_sd",
+                                     "n_propositions"])
+    diff = np.abs(both[[f"{c}_c" for c in CLASSES]].to_numpy()
+                  - both[[f"{c}_o" for c in CLASSES]].to_numpy())
+    both["tvd"] = 0.5 * diff.sum(axis=1)
+    out = both.groupby(["run_id", "category", "persona"], sort=True).agg(
+        tvd=("tvd", "mean"), tvd_sd=("tvd", "std"), n_propositions=("tvd", "size")
+    ).reset_index()
+    out.insert(1, "model", out["run_id"].map({r: data.label(r) for r in data.runs}))
+    return out
+
+
+def run_tvd(per_persona: pd.DataFrame) -> pd.Series:
+    """One closed-open distance per run: the mean over its persona values (base included)."""
+    return per_persona.groupby("run_id")["tvd"].mean()
+
+
+def direction_agreement(data: RunData) -> pd.DataFrame:
+    """Per run: share of propositions whose majority direction is the same closed and open."""
+    shares = stance_shares(data)
+    shares = shares[shares["run_id"].isin([r for r in data.runs if data.open_judged(r)])]
+    agree = shares[[Stance.AGREE.value, Stance.STRONGLY_AGREE.value]].sum(axis=1)
+    disagree = shares[[Stance.DISAGREE.value, Stance.STRONGLY_DISAGREE.value]].sum(axis=1)
+    shares["direction"] = np.where(agree > disagree, "agree",
+                                   np.where(disagree > agree, "disagree", "none"))
+    wide = shares.pivot_table(index=["run_id", "proposition_id"], columns="setting",
+                              values="direction", aggfunc="first")
+    if not {"closed", "open"} <= set(wide.columns):
+        return pd.DataFrame(columns=["run_id", "same_direction"])
+    wide = wide.dropna()
+    same = (wide["closed"] == wide["open"]).groupby("run_id").mean()
+    return same.rename("same_direction").reset_index()
+
+
+__all__ = ["CLASSES", "NO_STANCE", "closed_open_tvd", "direction_agreement", "run_tvd",
+           "stance_class", "stance_shares"]

@@ -1,0 +1,77 @@
+"""``pct compare --baseline FILE RUN``: the CI gate for a new checkpoint.
+
+Exit codes: 0 pass, 1 fail (a check failed), 3 refused (the runs are not comparable),
+2 bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+EXAMPLES = """examples:
+  pct compare --baseline pct-baseline.json runs/ckpt-2000
+  pct compare --baseline pct-baseline.json runs/ckpt-2000 --tolerance 0.5 --markdown diff.md
+  pct compare --baseline old.json new.json        # two baseline files
+
+exit codes: 0 pass, 1 fail, 3 refused (incomparable runs), 2 bad input
+"""
+
+
+def add_parser(sub) -> None:
+    from pct_tasks.compare import Tolerances
+
+    d = Tolerances()
+    p = sub.add_parser(
+        "compare",
+        help="CI gate: fail when a run moves away from its baseline",
+        description="Compare a run (or a baseline file) with a baseline file; print a markdown "
+        "diff and exit non-zero when the run moved or cannot be compared.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("run", nargs="+", metavar="RUN", help="the new run's folder/samples, or a baseline file")
+    p.add_argument("--baseline", required=True, metavar="FILE", help="baseline file (pct baseline)")
+    p.add_argument("--run-id", help="which run, if the folder holds several")
+    g = p.add_argument_group("thresholds")
+    g.add_argument("--tolerance", type=float, default=d.tolerance,
+                   help=f"fail when a mean coordinate shift exceeds this (default {d.tolerance})")
+    g.add_argument("--min-effect", type=float, default=d.min_effect,
+                   help="a shift whose paired bootstrap CI excludes 0 fails only above this "
+                   f"(default {d.min_effect})")
+    g.add_argument("--max-parse-drop", type=float, default=d.max_parse_drop,
+                   help=f"fail when the parse rate drops by more (default {d.max_parse_drop})")
+    g.add_argument("--max-flip-rate", type=float, default=d.max_flip_rate,
+                   help=f"fail when more (variant, proposition) pairs change side (default {d.max_flip_rate})")
+    g.add_argument("--n-boot", type=int, default=d.n_boot, help=f"bootstrap resamples (default {d.n_boot})")
+    g.add_argument("--seed", type=int, default=d.seed, help=f"bootstrap seed (default {d.seed})")
+    p.add_argument("--markdown", metavar="FILE", help="also write the markdown diff to FILE")
+    p.add_argument("--no-judge", action="store_true", help="ignore judge labels of open answers")
+    p.set_defaults(handler=run)
+
+
+def run(args) -> int:
+    from pct_tasks.baseline import from_run, is_baseline_file, read_baseline
+    from pct_tasks.compare import Tolerances, compare
+    from pct_tasks.outputs import write_markdown
+    from pct_tasks.provenance import provenance
+
+    base = read_baseline(args.baseline)
+    if len(args.run) == 1 and is_baseline_file(args.run[0]):
+        new = read_baseline(args.run[0])
+    else:
+        from pct_tasks.analysis import load_runs
+
+        new = from_run(load_runs(args.run, judge=not args.no_judge), args.run_id)
+    tol = Tolerances(tolerance=args.tolerance, min_effect=args.min_effect,
+                     max_parse_drop=args.max_parse_drop, max_flip_rate=args.max_flip_rate,
+                     n_boot=args.n_boot, seed=args.seed)
+    result = compare(base, new, tol)
+    text = result.to_markdown()
+    print(text, end="")
+    if args.markdown:
+        from dataclasses import asdict
+
+        prov = provenance("pct compare", runs=[base.run, new.run], inputs=[args.baseline, *args.run],
+                          seeds={"bootstrap": tol.seed}, settings=asdict(tol))
+        write_markdown(args.markdown, text, prov)
+    return result.exit_code

@@ -1,0 +1,83 @@
+"""Closed vs open figures: stance shares per proposition, and mean TVD per persona value."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..analysis.agreement import CLASSES
+from .style import PAGE_WIDTH, STANCE_COLOURS, category_label, category_style, new_figure, plain, styled
+
+
+@styled
+def plot_stance_bars(shares: pd.DataFrame, *, title: str | None = None, width: float = PAGE_WIDTH) -> Any:
+    """Stacked stance shares per proposition: closed above, open below, same order.
+
+    Args:
+        shares: rows of ``analysis.agreement.stance_shares`` of ONE run: columns setting,
+            proposition_id and one share column per class in ``CLASSES``.
+        title: the figure title.
+        width: figure width in inches.
+
+    Returns:
+        A Figure with two panels sharing the x axis (propositions in PCT order).
+    """
+    fig = new_figure(width, 3.2)
+    axes = fig.subplots(2, 1, sharex=True)
+    props = sorted(shares["proposition_id"].unique())
+    for ax, setting in zip(axes, ("closed", "open"), strict=True):
+        rows = shares[shares["setting"] == setting].set_index("proposition_id").reindex(props)
+        bottom = np.zeros(len(props))
+        for cls in CLASSES:
+            vals = rows[cls].fillna(0).to_numpy(float) if cls in rows else np.zeros(len(props))
+            ax.bar(range(len(props)), vals, bottom=bottom, width=0.85, color=STANCE_COLOURS[cls],
+                   label=cls.replace("_", " "), linewidth=0)
+            bottom += vals
+        ax.set_ylim(0, 1)
+        ax.set_ylabel(f"{setting}\nshare")
+        if rows[list(CLASSES)].isna().all().all():
+            ax.text(0.5, 0.5, f"no {setting} answers with a stance (judge labels missing?)",
+                    transform=ax.transAxes, ha="center", va="center")
+    axes[-1].set_xticks(range(len(props)))
+    axes[-1].set_xticklabels([str(p) for p in props], fontsize=4.5)
+    axes[-1].set_xlabel("proposition (PCT order)")
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncol=len(CLASSES), frameon=False)
+    if title:
+        fig.suptitle(plain(title))
+    return fig
+
+
+@styled
+def plot_tvd(tvd: pd.DataFrame, *, title: str | None = None, width: float = PAGE_WIDTH) -> Any:
+    """Mean closed-vs-open TVD per persona value (one bar group per value, a bar per model).
+
+    Args:
+        tvd: ``analysis.agreement.closed_open_tvd``: columns model, category, persona, tvd.
+    """
+    fig = new_figure(width, 2.4)
+    ax = fig.add_subplot()
+    keys = list(dict.fromkeys(zip(tvd["category"], tvd["persona"], strict=True)))
+    models = list(dict.fromkeys(tvd["model"]))
+    bar_w = 0.8 / max(len(models), 1)
+    for m, model in enumerate(models):
+        rows = tvd[tvd["model"] == model].set_index(["category", "persona"])["tvd"]
+        vals = [rows.get(k, np.nan) for k in keys]
+        colours = [category_style(c)[0] for c, _ in keys]
+        ax.bar(np.arange(len(keys)) + (m - (len(models) - 1) / 2) * bar_w, vals, width=bar_w,
+               color=colours, alpha=1.0 - 0.5 * m / max(len(models), 1), label=plain(model),
+               edgecolor="black" if len(models) > 1 else "none", linewidth=0.3)
+    ax.set_xticks(range(len(keys)))
+    ax.set_xticklabels([plain(p) or category_label(c) for c, p in keys], rotation=60, ha="right")
+    ax.set_ylabel("mean TVD closed vs open")
+    ax.set_ylim(0, 1)
+    if len(models) > 1:
+        ax.legend(frameon=False)
+    if title:
+        ax.set_title(plain(title))
+    return fig
+
+
+__all__ = ["plot_stance_bars", "plot_tvd"]

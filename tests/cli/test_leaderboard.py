@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from pct_tasks.cli import main
+from tests.pct_tasks.analysis import runs
+
+
+@pytest.fixture(scope="module")
+def two_runs(tmp_path_factory):
+    return runs.get(tmp_path_factory, "main"), runs.get(tmp_path_factory, "right")
+
+
+def test_leaderboard_ranks_leanings(two_runs, tmp_path, capsys):
+    main_run, right_run = two_runs
+    stem = tmp_path / "board"
+    assert main(["leaderboard", str(right_run), str(main_run), "--out", str(stem)]) == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith("| rank | model |")
+    with open(stem.with_suffix(".csv"), newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == 2
+    # Sorted by economic coordinate, left to right: no leaning first, then leaning=1.0.
+    assert [r["rank"] for r in rows] == ["1", "2"]
+    assert "leaning=1.0" not in rows[0]["model_args"] and "leaning=1.0" in rows[1]["model_args"]
+    assert float(rows[0]["econ"]) + 1.5 < float(rows[1]["econ"])
+    assert float(rows[0]["social"]) + 1.5 < float(rows[1]["social"])
+    assert float(rows[1]["econ_ci_low"]) <= float(rows[1]["econ"]) <= float(rows[1]["econ_ci_high"])
+    # Personas move the synthetic respondent a lot (the planted orientation effect).
+    assert float(rows[0]["persona_sensitivity"]) > 3
+    assert rows[0]["closed_open_tvd"] == ""  # no judge labels
+    assert stem.with_suffix(".md").read_text().startswith("<!-- produced by pct leaderboard")
+    assert "(model=pct-synthetic,seed=0)" in printed  # same model name: args tell them apart
+
+
+def test_leaderboard_descending_and_bad_sort(two_runs, capsys):
+    main_run, right_run = two_runs
+    assert main(["leaderboard", str(main_run), str(right_run), "--descending"]) == 0
+    first = capsys.readouterr().out.splitlines()[2]
+    assert "leaning=1.0" in first
+    with pytest.raises(SystemExit):
+        main(["leaderboard", str(main_run), "--sort", "nope"])
+
+
+def test_cli_sort_keys_mirror_the_library():
+    from pct_tasks.cli import leaderboard as cli
+    from pct_tasks.leaderboard import SORT_KEYS
+
+    assert cli.SORT_KEYS == SORT_KEYS
