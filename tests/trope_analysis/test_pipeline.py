@@ -1,0 +1,126 @@
+"""End to end on the synthetic respondent, whose justification bank is known."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from pct_tasks.records import read_samples
+from trope_analysis import GroupClusterer, TropePipeline, justification_table, make_pipeline, mine_tropes
+from trope_analysis import cluster as cluster_module
+from trope_analysis.report import slug
+
+from ._planted import precision_recall
+
+N_PROPOSITIONS = 6
+
+
+@pytest.fixture(scope="session")
+def synthetic_records(_synthetic_full_run):
+    """Closed answers (stance known) to the first six propositions: 1,308 justifications."""
+    return [r for r in read_samples(_synthetic_full_run) if r.setting == "closed" and r.proposition_id < N_PROPOSITIONS]
+
+
+def test_planted_tropes_are_recovered(synthetic_records, embedding_cache):
+    docs = justification_table(synthetic_records)
+    default = make_pipeline("default", cache_dir=embedding_cache, n_resamples=0, show_progress_bar=False).fit(docs)
+    precision, recall, argument_precision = precision_recall(default)
+    # Measured: 92 tropes; every planted trope found (recall 1.0); every trope that is not made of
+    # the respondent's filler sentences is >= 90% one planted trope; 27 of 92 are filler tropes.
+    assert recall == 1.0
+    assert argument_precision == 1.0
+    assert precision == pytest.approx(65 / 92)
+    paper = make_pipeline("paper", cache_dir=embedding_cache, n_resamples=0, show_progress_bar=False).fit(docs)
+    p_precision, p_recall, p_argument_precision = precision_recall(paper)
+    # The paper's DBSCAN misses one planted trope (17 of 18) and keeps more filler tropes.
+    assert p_recall == pytest.approx(17 / 18) and p_argument_precision == 1.0
+    assert p_precision < precision
+
+
+def _files(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and ".work" not in p.parts}
+
+
+@pytest.fixture(scope="module")
+def mined(synthetic_records, embedding_cache, tmp_path_factory):
+    out = tmp_path_factory.mktemp("mined") / "out"
+    result = mine_tropes(None, out, records=synthetic_records, cache_dir=embedding_cache, n_resamples=2,
+                         n_permutations=200, show_progress_bar=False)
+    return out, result
+
+
+def test_outputs_written_and_identical_across_runs(mined, synthetic_records, embedding_cache, tmp_path):
+    out, result = mined
+    files = _files(out)
+    for name in ("tropes.parquet", "tropes.csv", "membership.parquet", "membership.csv", "model_tropes.csv",
+                 "jaccard_models.csv", "jaccard_personas.csv", "overrepresentation.csv", "both_sides.csv",
+                 "plots/jaccard_models.png", "plots/models_per_trope.png", "summary.json", "manifest.json"):
+        assert name in files, sorted(files)
+    model = result.summary["models"][0]
+    assert [f for f in files if f.startswith(("reports/", "plots/bubbles"))] == [
+        f"plots/bubbles_{slug(model)}.png", f"reports/{slug(model)}.md"]
+    again = mine_tropes(None, tmp_path / "again", records=synthetic_records, cache_dir=embedding_cache, n_resamples=2,
+                        n_permutations=200, show_progress_bar=False)
+    assert again.pipeline.embedder.n_encoded_ == 0  # warm cache: nothing embedded
+    assert _files(tmp_path / "again") == files
+    assert result.summary["n_tropes"] == len(result.pipeline.tropes_) > 0
+
+
+def test_rerun_is_up_to_date(mined, synthetic_records, embedding_cache):
+    out, _ = mined
+    result = mine_tropes(None, out, records=synthetic_records, cache_dir=embedding_cache, n_resamples=2,
+                         n_permutations=200, show_progress_bar=False)
+    assert result.up_to_date and not result.written
+
+
+def test_interrupted_run_resumes(mined, synthetic_records, embedding_cache, tmp_path, monkeypatch):
+    out, first = mined
+    real, calls = cluster_module.cluster_group, []
+
+    def flaky(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(cluster_module, "cluster_group", flaky)
+    with pytest.raises(KeyboardInterrupt):
+        mine_tropes(None, tmp_path / "run", records=synthetic_records, cache_dir=embedding_cache, n_resamples=2,
+                    n_permutations=200, n_jobs=1, show_progress_bar=False)
+    monkeypatch.setattr(cluster_module, "cluster_group", real)
+    resumed = mine_tropes(None, tmp_path / "run", records=synthetic_records, cache_dir=embedding_cache,
+                          n_resamples=2, n_permutations=200, n_jobs=1, show_progress_bar=False)
+    n_groups = resumed.pipeline.sentences_["group"].nunique()
+    assert resumed.pipeline.clusterer.n_computed_ == n_groups - 2  # the two finished groups were kept
+    assert _files(tmp_path / "run") == _files(out)
+
+
+def test_statistics_tables(mined):
+    out, result = mined
+    import pandas as pd
+
+    tropes = pd.read_parquet(out / "tropes.parquet")
+    assert tropes["stability"].between(0, 1).all()
+    assert set(tropes["side"]) <= {"agree", "disagree", "none"}
+    over = pd.read_csv(out / "overrepresentation.csv")
+    # One model: nothing to compare it with; personas are compared.
+    assert set(over["attribute"]) == {"persona"}
+    assert over["q_value"].between(0, 1).all() and (over["q_value"] >= over["p_value"] - 1e-12).all()
+    # One model: every trope is used by "all" models and none is unique.
+    models = pd.read_csv(out / "model_tropes.csv")
+    assert models["n_shared_by_all"].tolist() == [len(tropes)] and models["n_unique"].tolist() == [len(tropes)]
+
+
+def test_precomputed_embeddings_skip_the_embedder(hash_embedder):
+    from .conftest import make_record
+
+    records = [make_record(i, "Taxes pay for the schools of every child in town.") for i in range(12)]
+    # Other sentences in the group: a trope holding half the group or more is dropped.
+    records += [make_record(100 + i, f"Unrelated sentence number {i} about item {i * 7} and more.") for i in range(14)]
+    pipe = TropePipeline(embedder=hash_embedder, clusterer=GroupClusterer(n_resamples=0))
+    pipe.fit(records)
+    again = TropePipeline(embedder=object(), clusterer=GroupClusterer(n_resamples=0))
+    again.fit(records, embeddings=pipe.embeddings_)
+    assert again.tropes_["name"].tolist() == ["Taxes pay for the schools of every child in town."]
+    np.testing.assert_array_equal(again.labels_, pipe.labels_)

