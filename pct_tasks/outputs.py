@@ -130,15 +130,18 @@ def escape_markdown(value: Any) -> str:
     return " ".join(text.split())
 
 
+def _columns_and_records(rows: Any) -> tuple[list[str], list[Any]]:
+    """Column names and row tuples of a DataFrame or of a list of dicts."""
+    if hasattr(rows, "columns"):
+        return [str(c) for c in rows.columns], list(rows.itertuples(index=False, name=None))
+    rows = list(rows)
+    columns = list(rows[0]) if rows else []
+    return columns, [[r.get(c) for c in columns] for r in rows]
+
+
 def markdown_table(rows: Any, *, floatfmt: str = ".2f") -> str:
     """Render a DataFrame (or dicts) as a GitHub markdown table, every cell escaped."""
-    if hasattr(rows, "columns"):
-        columns = [str(c) for c in rows.columns]
-        records = list(rows.itertuples(index=False, name=None))
-    else:
-        rows = list(rows)
-        columns = list(rows[0]) if rows else []
-        records = [[r.get(c) for c in columns] for r in rows]
+    columns, records = _columns_and_records(rows)
 
     def cell(v: Any) -> str:
         v = _plain(v)
@@ -166,13 +169,7 @@ def html_table(rows: Any, *, floatfmt: str = ".2f", max_rows: int | None = None,
         max_rows: show at most this many rows, with a note saying how many were left out.
         css_class: the table's class attribute.
     """
-    if hasattr(rows, "columns"):
-        columns = [str(c) for c in rows.columns]
-        records = list(rows.itertuples(index=False, name=None))
-    else:
-        rows = list(rows)
-        columns = list(rows[0]) if rows else []
-        records = [[r.get(c) for c in columns] for r in rows]
+    columns, records = _columns_and_records(rows)
     total = len(records)
     if max_rows is not None:
         records = records[:max_rows]

@@ -122,10 +122,10 @@ def summary_line(prov: Mapping[str, Any]) -> str:
         f"{r.get('model') or '?'} [{str(r.get('run_id') or '?')[:12]}]" for r in runs
     )
     seeds = ", ".join(f"{k}={v}" for k, v in (prov.get("seeds") or {}).items())
-    parts = [
-        f"produced by {prov.get('produced_by')} (pct-tropes {prov.get('package_version')})",
-        f"on {prov.get('created_utc')}",
-    ]
+    parts = [f"produced by {prov.get('produced_by')} (pct-tropes {prov.get('package_version')})"]
+    # Byte-reproducible outputs carry no timestamp.
+    if prov.get("created_utc"):
+        parts.append(f"on {prov['created_utc']}")
     if names:
         parts.append(f"from runs {names}")
     if seeds:

@@ -1,15 +1,17 @@
 """Closed vs open: does a model say the same thing when it is not handed the four options?
 
-Both settings are reduced to the same five classes: the four compass answers and
-``no_stance`` (invalid, refusal, or an open answer that takes no side). For each proposition
-we compare the distribution of classes over the closed answers with the one over the open
-answers of the same persona value (pooled over templates, since the two settings use
-different templates) by the total variation distance::
+Two views. The stance shares (for the stacked bars) keep five classes: the four compass
+answers and ``no_stance`` (invalid, refusal, or an open answer that takes no side). The
+distance is the paper's: for each proposition, the total variation distance between the
+closed and the open distributions over the three sides {agree, disagree, none} (a stance's
+``direction``; invalid and refusal count as none) of the same persona value, pooled over
+templates since the two settings use different templates::
 
-    TVD(P, Q) = 1/2 * sum_c |P(c) - Q(c)|     (0 = same shares, 1 = disjoint)
+    TVD(P, Q) = 1/2 * sum_side |P(side) - Q(side)|     (0 = same shares, 1 = disjoint)
 
-and average it over propositions. Open answers need a judge's labels; unjudged ones are left
-out, and a run with none judged has no closed-vs-open result.
+averaged over propositions. It is the same quantity as ``pct_tasks.judge.closed_open_tvd``
+(per proposition, from records); a test checks that they agree. Open answers need a judge's
+labels; unjudged ones are left out, and a run with none judged has no closed-vs-open result.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..judge.open_scoring import SIDES
 from ..labels import ANSWERS, Stance
 from .frame import UNJUDGED, RunData
 
@@ -56,7 +59,7 @@ def stance_shares(data: RunData, by: tuple[str, ...] = ()) -> pd.DataFrame:
 
 
 def closed_open_tvd(data: RunData) -> pd.DataFrame:
-    """Mean TVD between closed and open stance shares, per run and persona value.
+    """Mean TVD between closed and open side shares, per run and persona value.
 
     Returns:
         Columns run_id, model, category, persona, tvd (mean over propositions), tvd_sd,
@@ -66,15 +69,20 @@ def closed_open_tvd(data: RunData) -> pd.DataFrame:
     # Parser-detected refusals aside, an unjudged run's open answers say nothing about stance.
     judged = [r for r in data.runs if data.open_judged(r)]
     shares = shares[shares["run_id"].isin(judged)]
-    closed = shares[shares["setting"] == "closed"].drop(columns=["setting", "n"])
-    open_ = shares[shares["setting"] == "open"].drop(columns=["setting", "n"])
+    sides = pd.DataFrame({
+        "agree": shares[Stance.AGREE.value] + shares[Stance.STRONGLY_AGREE.value],
+        "disagree": shares[Stance.DISAGREE.value] + shares[Stance.STRONGLY_DISAGREE.value],
+        "none": shares[NO_STANCE],
+    })
     keys = ["run_id", "category", "persona", "proposition_id"]
+    sides = pd.concat([shares[[*keys, "setting"]], sides], axis=1)
+    closed = sides[sides["setting"] == "closed"].drop(columns="setting")
+    open_ = sides[sides["setting"] == "open"].drop(columns="setting")
     both = closed.merge(open_, on=keys, suffixes=("_c", "_o"))
     if both.empty:
         return pd.DataFrame(columns=["run_id", "model", "category", "persona", "tvd", "tvd_sd",
                                      "n_propositions"])
-    diff = np.abs(both[[f"{c}_c" for c in CLASSES]].to_numpy()
-                  - both[[f"{c}_o" for c in CLASSES]].to_numpy())
+    diff = np.abs(both[[f"{c}_c" for c in SIDES]].to_numpy() - both[[f"{c}_o" for c in SIDES]].to_numpy())
     both["tvd"] = 0.5 * diff.sum(axis=1)
     out = both.groupby(["run_id", "category", "persona"], sort=True).agg(
         tvd=("tvd", "mean"), tvd_sd=("tvd", "std"), n_propositions=("tvd", "size")

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 
 import numpy as np
 import pytest
+
+from pct_tasks.records import SampleRecord
 
 
 @pytest.fixture(scope="session")
@@ -35,28 +36,8 @@ def hash_embedder():
     return HashEmbedder()
 
 
-@dataclass(frozen=True)
-class Rec:
-    """The fields of pct_tasks.records.SampleRecord the trope code reads."""
-
-    run_id: str
-    model: str
-    model_args: str
-    task: str
-    setting: str
-    category: str
-    persona: str
-    template_id: int
-    proposition_id: int
-    proposition: str
-    section: str
-    variant: str
-    doc_key: str
-    response: str
-    justification: str
-    stance: str
-    source: str
-    line: int
+# The records the trope code reads are pct_tasks' own.
+Rec = SampleRecord
 
 
 def make_record(i: int, text: str, *, model="m1", stance="agree", pid=0, setting="closed", category="age",

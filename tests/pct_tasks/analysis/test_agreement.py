@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from pct_tasks.analysis import agreement, load_runs
 
@@ -31,3 +32,20 @@ def test_unjudged_runs_have_no_comparison(main_data):
     shares = agreement.stance_shares(main_data)
     classes = list(agreement.CLASSES)
     assert np.allclose(shares[classes].sum(axis=1), 1.0)
+
+
+def test_tvd_is_the_judge_modules_quantity(judged_data):
+    """The per-persona mean TVD equals the mean of the per-proposition TVD of the judge API."""
+    from types import SimpleNamespace
+
+    from pct_tasks.judge import closed_open_tvd as per_proposition
+
+    tvd = agreement.closed_open_tvd(judged_data)
+    s = judged_data.samples
+    for _, row in tvd.head(3).iterrows():
+        part = s[(s["run_id"] == row["run_id"]) & (s["category"] == row["category"])
+                 & (s["persona"] == row["persona"])]
+        records = [SimpleNamespace(setting=r.setting, proposition_id=int(r.proposition_id), stance=str(r.stance))
+                   for r in part.itertuples()]
+        values = per_proposition(records)
+        assert row["tvd"] == pytest.approx(np.mean(list(values.values())), abs=1e-12)
