@@ -9,14 +9,28 @@ an answer in three steps and says ``none`` whenever the evidence is thin:
    position up front and qualify it afterwards.
 2. **Refusals** ("As an AI, I don't have personal opinions", "I'm sorry, but I can't write
    that"), when no explicit stance was found.
-3. **Similarity**: up to ``max_sentences`` sentences (the opening and the closing ones, where
-   positions are stated) are embedded and compared with short prototype statements written
-   for this project, one small set per label. A sentence votes for a label when its best
-   prototype similarity reaches ``similarity_threshold`` and beats the best prototype of any
-   other label by ``margin``; the label with most votes wins, and a tie or no vote is ``none``.
+3. **Similarity** of the opening ``max_sentences`` sentences (where positions are stated;
+   each cut to 64 word pieces), all answers' sentences embedded in one call:
+
+   a. *Against the proposition*, when one is given and :func:`negate` can state its opposite
+      by swapping an evaluative word ("the benefits of X" / "the drawbacks of X", "X being
+      good" / "X being bad", "should" / "should not"). A sentence scores
+      ``cos(s, P) - cos(s, not P)`` plus ``valence_weight`` times its valence (best cosine to
+      a positive-evaluation prototype minus best to a negative one), signed so that positive
+      means the proposition's side. The answer's score is the mean over its sentences:
+      ``agree`` at or above ``agree_above``, ``disagree`` at or below ``disagree_below``,
+      ``none`` between. Essays that argue one side of a topic state it in evaluative prose,
+      not in the first person; this step reads that.
+   b. *Against generic stance prototypes* otherwise (no proposition, or none it can negate):
+      a sentence votes for a label when its best prototype similarity reaches
+      ``similarity_threshold`` and beats the best prototype of any other label by
+      ``margin``; the label with most votes wins, and a tie or no vote is ``none``.
+
    Similarity can tell a side, not its strength, so this step never says "strongly".
 
-Every prediction comes with a rationale naming the evidence.
+Every prediction comes with a rationale naming the evidence. The thresholds of step 3a were
+chosen on one half of IssueBench (a seeded split by topic cluster) and are reported on the
+other half; see docs/judge.md.
 """
 
 from __future__ import annotations
@@ -38,7 +52,7 @@ from pct_tasks.parsing import is_refusal
 from .prompt import JudgeReply
 
 #: Bump when the rules or prototypes change: it is part of the judge identity.
-RULES_VERSION = "1"
+RULES_VERSION = "2"
 
 _I = r"\b(?:i|i'm|i am|i've|i have|we|we're|we are)\s+"
 _ADV = r"(?:(?:also|really|do|would|must|still|therefore|thus|personally|generally|broadly|largely|mostly|on balance)\s+)*"
@@ -124,8 +138,54 @@ PROTOTYPES: dict[Stance, tuple[str, ...]] = {
     ),
 }
 
+#: Evaluation prototypes for step 3a, written for this project: +1 praises "this", -1 condemns it.
+VALENCE: dict[int, tuple[str, ...]] = {
+    +1: (
+        "This is good and beneficial.",
+        "This has many benefits and advantages.",
+        "This brings progress, prosperity and hope.",
+        "This has had a positive impact on people's lives.",
+    ),
+    -1: (
+        "This is bad and harmful.",
+        "This has many drawbacks and dangers.",
+        "This causes suffering, injustice and harm.",
+        "This has had a negative impact on people's lives.",
+    ),
+}
+
+#: Evaluative words and their opposites; :func:`negate` swaps the first one in a proposition.
+_ANTONYMS: tuple[tuple[str, str], ...] = (
+    ("good", "bad"), ("better", "worse"), ("best", "worst"), ("positive", "negative"),
+    ("benefits", "drawbacks"), ("benefit", "drawback"), ("advantages", "disadvantages"),
+    ("advantage", "disadvantage"), ("beneficial", "harmful"), ("important", "unimportant"),
+    ("acceptable", "unacceptable"), ("justifiable", "unjustifiable"), ("justified", "unjustified"),
+    ("moral", "immoral"), ("real", "fake"), ("should not", "should"), ("must not", "must"),
+)
+_SWAP = {a: b for pair in _ANTONYMS for a, b in (pair, pair[::-1])}
+# Longest first, so that "should not" is read before "should".
+_SWAP_RE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, _SWAP), key=len, reverse=True)) + r")\b", re.I)
+
+
+def negate(proposition: str) -> str | None:
+    """The proposition with its first evaluative word swapped for its opposite, or None.
+
+    ``"the benefits of zoos"`` -> ``"the drawbacks of zoos"``; ``"X should be legal"`` ->
+    ``"X should not be legal"``. Lexical, so crude ("Good parents spank" -> "Bad parents
+    spank"); a wrong negation makes step 3a less sure, and it then says ``none``.
+    """
+    m = _SWAP_RE.search(proposition or "")
+    if not m:
+        return None
+    word = _SWAP[m.group(1).lower()]
+    if m.group(1)[0].isupper():
+        word = word[0].upper() + word[1:]
+    return proposition[:m.start()] + word + proposition[m.end():]
+
+
 _QUOTES = re.compile(r'["\u201c\u201d]')
-_SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+|\n+")
+# A sentence: up to an end mark followed by white space, or up to a line break.
+_SENTENCE_SPLIT = re.compile(r"[^\n]+?(?:[.!?](?=\s)|$)", re.M)
 
 
 def bundled_model_path() -> str:
@@ -157,16 +217,22 @@ def _pairs(X: Any) -> list[tuple[str, str]]:
     return out
 
 
-#: Longest sentence embedded, in characters (MiniLM reads ~256 tokens; stance is stated early).
+#: Longest sentence embedded, in characters and in word pieces (stance is stated early, and
+#: MiniLM's cost grows with the length of the longest sentence in a batch).
 _MAX_SENTENCE_CHARS = 300
+_MAX_TOKENS = 64
 
 
 def _sentences(text: str, limit: int) -> list[str]:
-    parts = [s.strip()[:_MAX_SENTENCE_CHARS] for s in _SENTENCE_SPLIT.split(text) if len(s.strip()) > 3]
-    if len(parts) <= limit:
-        return parts
-    head = (limit + 1) // 2
-    return parts[:head] + parts[len(parts) - (limit - head):]
+    """The opening ``limit`` sentences of ``text`` (where essays and answers state a position)."""
+    out = []
+    for part in _SENTENCE_SPLIT.finditer(text):
+        sentence = part.group(0).strip()
+        if len(sentence) > 3:
+            out.append(sentence[:_MAX_SENTENCE_CHARS])
+            if len(out) == limit:
+                break
+    return out
 
 
 def explicit_stance(text: str) -> tuple[Stance, str] | None:
@@ -192,15 +258,23 @@ class OfflineStanceClassifier(ClassifierMixin, BaseEstimator):
         embedding_model: a sentence-transformers model name or path, or an object with
             ``encode(list[str]) -> array`` (one row per sentence); None uses the bundled
             all-MiniLM-L6-v2. ``False`` disables the similarity step (phrases only).
-        similarity_threshold: least cosine similarity to a prototype for a sentence to vote.
-        margin: how much the voted label's best similarity must beat every other label's.
-        max_sentences: sentences embedded per answer (the first and last ones).
+        similarity_threshold: step 3b, least cosine similarity to a prototype for a sentence
+            to vote.
+        margin: step 3b, how much the voted label's best similarity must beat every other
+            label's.
+        max_sentences: sentences embedded per answer (the opening ones).
+        agree_above, disagree_below: step 3a, the proposition score at or above which the
+            answer agrees, and at or below which it disagrees (``none`` between). The score is
+            not centred on 0: essays share more words with the proposition as stated than with
+            its negation, so a slightly positive score still leans to disagreement.
+        valence_weight: step 3a, the weight of the sentences' valence in the score.
         batch_size: encoding batch size.
         device: torch device for the embedder; None lets sentence-transformers choose.
 
     Attributes (after ``fit``):
         classes_: the six judge labels.
-        prototype_embeddings_, prototype_labels_: the encoded prototypes.
+        prototype_embeddings_, prototype_labels_: the encoded prototypes (step 3b).
+        valence_embeddings_, valence_signs_: the encoded valence prototypes (step 3a).
         encoder_: the embedding model (None when the similarity step is off).
 
     Example:
@@ -215,13 +289,19 @@ class OfflineStanceClassifier(ClassifierMixin, BaseEstimator):
         similarity_threshold: float = 0.5,
         margin: float = 0.05,
         max_sentences: int = 4,
-        batch_size: int = 64,
+        agree_above: float = 0.05,
+        disagree_below: float = 0.015,
+        valence_weight: float = 0.5,
+        batch_size: int = 128,
         device: str | None = None,
     ):
         self.embedding_model = embedding_model
         self.similarity_threshold = similarity_threshold
         self.margin = margin
         self.max_sentences = max_sentences
+        self.agree_above = agree_above
+        self.disagree_below = disagree_below
+        self.valence_weight = valence_weight
         self.batch_size = batch_size
         self.device = device
 
@@ -233,7 +313,8 @@ class OfflineStanceClassifier(ClassifierMixin, BaseEstimator):
         if model is not None and model is not False and not isinstance(model, str):
             model = type(model).__name__
         settings = [RULES_VERSION, model, float(self.similarity_threshold), float(self.margin),
-                    int(self.max_sentences)]
+                    int(self.max_sentences), float(self.agree_above), float(self.disagree_below),
+                    float(self.valence_weight)]
         digest = hashlib.sha256(json.dumps(settings).encode()).hexdigest()[:8]
         return f"offline-v{RULES_VERSION}-{digest}"
 
@@ -251,7 +332,11 @@ class OfflineStanceClassifier(ClassifierMixin, BaseEstimator):
         if int(self.max_sentences) < 1:
             raise PctInputError(
                 f"OfflineStanceClassifier: max_sentences must be >= 1, got {self.max_sentences!r}",
-                hint="use a value such as 4")
+                hint="use a value such as 8")
+        if float(self.disagree_below) > float(self.agree_above):
+            raise PctInputError(
+                f"OfflineStanceClassifier: disagree_below ({self.disagree_below!r}) must not exceed "
+                f"agree_above ({self.agree_above!r})", hint="use e.g. disagree_below=0.015, agree_above=0.05")
         self.classes_ = np.array([s.value for s in JUDGE_LABELS], dtype=object)
         self.encoder_ = self._load_encoder()
         labels, texts = [], []
@@ -259,7 +344,13 @@ class OfflineStanceClassifier(ClassifierMixin, BaseEstimator):
             labels += [stance] * len(sentences)
             texts += list(sentences)
         self.prototype_labels_ = np.array(labels, dtype=object)
-        self.prototype_embeddings_ = self._encode(texts) if self.encoder_ is not None else None
+        self.valence_signs_ = np.array([sign for sign, sents in VALENCE.items() for _ in sents])
+        valence_texts = [t for sents in VALENCE.values() for t in sents]
+        if self.encoder_ is None:
+            self.prototype_embeddings_ = self.valence_embeddings_ = None
+        else:
+            encoded = self._encode(texts + valence_texts)
+            self.prototype_embeddings_, self.valence_embeddings_ = encoded[:len(texts)], encoded[len(texts):]
         return self
 
     def _load_encoder(self) -> Any:
@@ -269,7 +360,9 @@ class OfflineStanceClassifier(ClassifierMixin, BaseEstimator):
         if model is None or isinstance(model, str):
             from sentence_transformers import SentenceTransformer
 
-            return SentenceTransformer(model or bundled_model_path(), device=self.device)
+            encoder = SentenceTransformer(model or bundled_model_path(), device=self.device)
+            encoder.max_seq_length = min(encoder.max_seq_length or _MAX_TOKENS, _MAX_TOKENS)
+            return encoder
         if not hasattr(model, "encode"):
             raise PctInputError(
                 f"OfflineStanceClassifier: embedding_model must be a name, a path or an object with "
@@ -311,50 +404,89 @@ class OfflineStanceClassifier(ClassifierMixin, BaseEstimator):
                 replies.append(None)
                 pending.append(i)
         if pending:
-            for i, reply in zip(pending, self._by_similarity([pairs[i][1] for i in pending]), strict=False):
+            for i, reply in zip(pending, self._by_similarity([pairs[i] for i in pending]), strict=True):
                 replies[i] = reply
         return replies  # type: ignore[return-value]
 
-    def _by_similarity(self, answers: list[str]) -> list[JudgeReply]:
-        per_answer = [_sentences(a, int(self.max_sentences)) for a in answers]
-        unique = sorted({s for sents in per_answer for s in sents})
-        if not unique:
-            return [JudgeReply(Stance.NONE, "no sentences") for _ in answers]
-        index = {s: i for i, s in enumerate(unique)}
-        sims = self._encode(unique) @ self.prototype_embeddings_.T
-        stances = list(PROTOTYPES)
-        # best similarity per (sentence, label)
-        best = np.stack([sims[:, self.prototype_labels_ == s].max(axis=1) for s in stances], axis=1)
-        order = np.sort(best, axis=1)
-        top = best.argmax(axis=1)
-        votes_ok = (order[:, -1] >= float(self.similarity_threshold)) & (
-            order[:, -1] - order[:, -2] >= float(self.margin))
+    def _by_similarity(self, pairs: list[tuple[str, str]]) -> list[JudgeReply]:
+        """Step 3 for (proposition, answer) pairs; one encode call for every text involved."""
+        per_answer = [_sentences(_QUOTES.sub("", a), int(self.max_sentences)) for _, a in pairs]
+        negations = {p: negate(p) for p in {p or "" for p, _ in pairs} if p.strip()}
+        negations = {p: n for p, n in negations.items() if n}
+        texts = sorted({s for sents in per_answer for s in sents} | set(negations) | set(negations.values()))
+        if not texts:
+            return [JudgeReply(Stance.NONE, "no sentences") for _ in pairs]
+        row = {t: i for i, t in enumerate(texts)}
+        vectors = self._encode(texts)
+        valence = self._valence(vectors)
+        votes = _PrototypeVotes(self, vectors)
         out = []
-        for sents in per_answer:
-            rows = [index[s] for s in sents]
-            votes: dict[Stance, list[float]] = {}
-            for r in rows:
-                if votes_ok[r]:
-                    votes.setdefault(stances[top[r]], []).append(float(order[r, -1]))
-            if not votes:
-                out.append(JudgeReply(Stance.NONE, "no sentence close enough to a stance statement"))
-                continue
-            ranked = sorted(votes.items(), key=lambda kv: (len(kv[1]), max(kv[1])), reverse=True)
-            if len(ranked) > 1 and len(ranked[0][1]) == len(ranked[1][1]):
-                out.append(JudgeReply(Stance.NONE, "sentences split between "
-                                      f"{ranked[0][0].value} and {ranked[1][0].value}"))
-                continue
-            label, scores = ranked[0]
-            out.append(JudgeReply(label, f"{len(scores)} of {len(rows)} sentences resemble "
-                                  f"{label.value} statements (best similarity {max(scores):.2f})"))
+        for (prop, _), sents in zip(pairs, per_answer, strict=True):
+            rows = [row[s] for s in sents]
+            if not rows:
+                out.append(JudgeReply(Stance.NONE, "no sentences"))
+            elif (prop or "") in negations:
+                out.append(self._against_proposition(vectors, valence, rows, row[prop], row[negations[prop]]))
+            else:
+                out.append(votes.reply(rows))
         return out
+
+    def _valence(self, vectors: np.ndarray) -> np.ndarray:
+        """Best similarity to a praising prototype minus best to a condemning one, per row."""
+        sims = vectors @ self.valence_embeddings_.T
+        return sims[:, self.valence_signs_ > 0].max(axis=1) - sims[:, self.valence_signs_ < 0].max(axis=1)
+
+    def _against_proposition(self, vectors: np.ndarray, valence: np.ndarray, rows: list[int],
+                             prop: int, neg: int) -> JudgeReply:
+        """Step 3a: the mean of (closer to P than to not-P) + weighted signed valence."""
+        # Which way praise points: towards P if P reads more positive than its negation.
+        orient = float(np.sign(valence[prop] - valence[neg]))
+        sents = vectors[rows]
+        score = float(np.mean(sents @ vectors[prop] - sents @ vectors[neg]
+                              + float(self.valence_weight) * orient * valence[rows]))
+        detail = f"proposition score {score:.3f} over {len(rows)} opening sentences"
+        if score >= float(self.agree_above):
+            return JudgeReply(Stance.AGREE, f"{detail} (agree at >= {float(self.agree_above):g})")
+        if score <= float(self.disagree_below):
+            return JudgeReply(Stance.DISAGREE, f"{detail} (disagree at <= {float(self.disagree_below):g})")
+        return JudgeReply(Stance.NONE, f"{detail}, between the disagree and agree thresholds")
+
+
+class _PrototypeVotes:
+    """Step 3b: sentences vote for the label of the generic prototype they resemble most."""
+
+    def __init__(self, clf: OfflineStanceClassifier, vectors: np.ndarray):
+        sims = vectors @ clf.prototype_embeddings_.T
+        self.stances = list(PROTOTYPES)
+        # best similarity per (row, label)
+        best = np.stack([sims[:, clf.prototype_labels_ == s].max(axis=1) for s in self.stances], axis=1)
+        self.order = np.sort(best, axis=1)
+        self.top = best.argmax(axis=1)
+        self.ok = (self.order[:, -1] >= float(clf.similarity_threshold)) & (
+            self.order[:, -1] - self.order[:, -2] >= float(clf.margin))
+
+    def reply(self, rows: list[int]) -> JudgeReply:
+        votes: dict[Stance, list[float]] = {}
+        for r in rows:
+            if self.ok[r]:
+                votes.setdefault(self.stances[self.top[r]], []).append(float(self.order[r, -1]))
+        if not votes:
+            return JudgeReply(Stance.NONE, "no sentence close enough to a stance statement")
+        ranked = sorted(votes.items(), key=lambda kv: (len(kv[1]), max(kv[1])), reverse=True)
+        if len(ranked) > 1 and len(ranked[0][1]) == len(ranked[1][1]):
+            return JudgeReply(Stance.NONE, f"sentences split between {ranked[0][0].value} and {ranked[1][0].value}")
+        label, scores = ranked[0]
+        return JudgeReply(label, f"{len(scores)} of {len(rows)} sentences resemble "
+                          f"{label.value} statements (best similarity {max(scores):.2f})")
 
 
 __all__ = [
     "PROTOTYPES",
     "RULES_VERSION",
+    "VALENCE",
     "OfflineStanceClassifier",
     "bundled_model_path",
     "explicit_stance",
     "looks_like_refusal",
+    "negate",
 ]

@@ -6,7 +6,7 @@ from sklearn.base import clone
 
 from pct_tasks.errors import PctInputError
 from pct_tasks.judge import Judge, OfflineStanceClassifier
-from pct_tasks.judge.offline import explicit_stance, looks_like_refusal
+from pct_tasks.judge.offline import _sentences, explicit_stance, looks_like_refusal, negate
 from pct_tasks.labels import Stance
 from pct_tasks.variants import build_docs
 
@@ -81,6 +81,56 @@ def test_similarity_step_votes_and_stays_honest():
     assert reply.rationale == "2 of 3 sentences resemble agree statements (best similarity 1.00)"
 
 
+@pytest.mark.parametrize(("proposition", "negation"), [
+    ("the benefits of zoos", "the drawbacks of zoos"),
+    ("Zoos being a bad thing", "Zoos being a good thing"),
+    ("Cannabis should be legal.", "Cannabis should not be legal."),
+    ("Cannabis should not be legal.", "Cannabis should be legal."),
+    ("Good parents sometimes spank.", "Bad parents sometimes spank."),  # crude, documented
+    ("Markets allocate goods.", None),
+    ("", None),
+])
+def test_negate_swaps_the_first_evaluative_word(proposition, negation):
+    assert negate(proposition) == negation
+
+
+def test_sentences_are_the_opening_ones_cut_to_length():
+    text = "Title: Zoos\n\nZoos are old. Are they good? Yes! " + "x" * 400 + ". Last one."
+    assert _sentences(text, 4) == ["Title: Zoos", "Zoos are old.", "Are they good?", "Yes!"]
+    assert _sentences(text, 9)[-2:] == ["x" * 300, "Last one."]
+
+
+class ValenceEncoder:
+    """Direction 0 for praise words, 1 for blame words, a small constant 2 for everything."""
+
+    PRAISE = ("good", "benefit", "positive", "progress", "hope", "advantage")
+    BLAME = ("bad", "harm", "drawback", "negative", "suffering", "danger")
+
+    def encode(self, sentences, batch_size=32, show_progress_bar=False):
+        out = np.zeros((len(sentences), 3), dtype=np.float32)
+        for i, s in enumerate(sentences):
+            s = s.lower()
+            out[i] = [sum(w in s for w in self.PRAISE), sum(w in s for w in self.BLAME), 0.1]
+        return out
+
+
+def test_proposition_step_reads_the_side_of_an_essay():
+    clf = OfflineStanceClassifier(embedding_model=ValenceEncoder(), agree_above=0.2,
+                                  disagree_below=-0.2).fit()
+    prop = "the benefits of zoos"
+    replies = clf.judge([
+        (prop, "Zoos bring real benefits. They give children hope. Conservation is a good cause."),
+        (prop, "Zoos do harm. Captivity means suffering for animals."),
+        (prop, "Zoos bring benefits. Zoos also do harm."),  # balanced: no side
+        ("the drawbacks of zoos", "Zoos do harm. Captivity means suffering for animals."),
+        ("Zoos exist.", "Zoos bring benefits."),  # nothing to negate: generic prototypes (step 3b)
+    ])
+    assert [r.stance.value for r in replies] == ["agree", "disagree", "none", "agree", "none"]
+    assert replies[0].rationale.startswith("proposition score ")
+    assert replies[0].rationale.endswith("over 3 opening sentences (agree at >= 0.2)")
+    assert replies[4].rationale == "no sentence close enough to a stance statement"  # step 3b
+
+
 def test_phrases_only_mode_says_none_without_a_phrase():
     clf = OfflineStanceClassifier(embedding_model=False).fit()
     assert clf.predict(["I agree with this.", "Prices carry information."]).tolist() == ["agree", "none"]
@@ -90,7 +140,8 @@ def test_phrases_only_mode_says_none_without_a_phrase():
 def test_estimator_conventions():
     clf = OfflineStanceClassifier(similarity_threshold=0.6, embedding_model=False)
     assert clf.get_params() == {"embedding_model": False, "similarity_threshold": 0.6, "margin": 0.05,
-                                "max_sentences": 4, "batch_size": 64, "device": None}
+                                "max_sentences": 4, "agree_above": 0.05, "disagree_below": 0.015,
+                                "valence_weight": 0.5, "batch_size": 128, "device": None}
     assert not [k for k in vars(clf) if k.endswith("_")]
     assert clone(clf).get_params() == clf.get_params()
     assert clf.fit() is clf
@@ -101,7 +152,8 @@ def test_estimator_conventions():
 def test_judge_id_follows_the_settings():
     a, b = OfflineStanceClassifier(), OfflineStanceClassifier(margin=0.1)
     assert a.judge_id == OfflineStanceClassifier().judge_id != b.judge_id
-    assert a.judge_id.startswith("offline-v1-")
+    assert a.judge_id.startswith("offline-v2-")
+    assert OfflineStanceClassifier(agree_above=0.06).judge_id != a.judge_id
 
 
 def test_bad_parameters_are_named():
@@ -109,6 +161,8 @@ def test_bad_parameters_are_named():
         OfflineStanceClassifier(similarity_threshold=2, embedding_model=False).fit()
     with pytest.raises(PctInputError, match="X items must be answer strings"):
         OfflineStanceClassifier(embedding_model=False).fit().predict([3])
+    with pytest.raises(PctInputError, match="disagree_below \\(0.2\\) must not exceed agree_above \\(0.1\\)"):
+        OfflineStanceClassifier(disagree_below=0.2, agree_above=0.1, embedding_model=False).fit()
 
 
 def test_unfitted_judge_raises():
