@@ -7,11 +7,15 @@ Stance rule (fixed, documented): the first "disagree" or "agree" word (with or w
 Both pipelines cluster the same (proposition, side) groups.
 
 Each variant runs in its own process (wall time and peak RSS of that process):
-  ours-cold   default preset, fresh embedding cache (stability off, like the paper)
+  ours-cold   default preset, fresh embedding cache (stability off, like the paper); the
+              embedder's default precision ("auto": bf16 autocast on CPUs with native bf16)
   ours-warm   the same again, cache warm (no model is loaded)
   ours-stab   warm, with the stability score (5 resamples)
+  ours-fp32   like ours-cold with precision="fp32" (its own fresh cache): what bf16 buys
   paper       spaCy en_core_web_sm sentences (> 20 chars) + MiniLM + sklearn DBSCAN per group
               (cosine, eps 0.15, min_samples 10), noise/size filters, medoid names; no cache.
+Every variant also reports its CPU seconds (user + sys): the box is shared, and CPU time is
+less sensitive than wall time to other tenants' load.
 
 Usage:
   .venv/bin/python bench/tropes_bench.py [--data DIR] [--work DIR] [--variants ours-cold,ours-warm,paper]
@@ -56,11 +60,12 @@ def load_answers(data: Path):
     return docs
 
 
-def run_ours(docs, cache: Path, n_resamples: int) -> dict:
+def run_ours(docs, cache: Path, n_resamples: int, precision: str = "auto") -> dict:
     from trope_analysis import make_pipeline
 
     stages = {}
     pipe = make_pipeline("default", cache_dir=cache, n_jobs=2, n_resamples=n_resamples, show_progress_bar=False)
+    pipe.embedder.set_params(precision=precision)
     t = time.perf_counter()
     per_doc = pipe.splitter.fit(docs["text"]).transform(docs["text"].tolist())
     stages["split"] = time.perf_counter() - t
@@ -74,7 +79,8 @@ def run_ours(docs, cache: Path, n_resamples: int) -> dict:
     pipe.fit(docs, embeddings=emb)
     stages["cluster+name"] = time.perf_counter() - t  # includes a second (cheap) split
     return {"n_sentences": len(sentences), "n_unique": int(len(np.unique(np.array(sentences, dtype=object)))),
-            "n_encoded": pipe.embedder.n_encoded_, "n_tropes": len(pipe.tropes_), "stages_s": stages}
+            "n_encoded": pipe.embedder.n_encoded_, "precision": pipe.embedder.precision_,
+            "n_tropes": len(pipe.tropes_), "stages_s": stages}
 
 
 def run_paper(docs) -> dict:
@@ -127,13 +133,15 @@ def child(variant: str, data: Path, work: Path) -> None:
     load_s = time.perf_counter() - t0
     if variant == "paper":
         out = run_paper(docs)
+    elif variant == "ours-fp32":
+        out = run_ours(docs, work / "cache-fp32", n_resamples=0, precision="fp32")
     else:
         out = run_ours(docs, work / "cache", n_resamples=5 if variant == "ours-stab" else 0)
     out.update(variant=variant, n_docs=len(docs), load_s=load_s, sides=docs["side"].value_counts().to_dict())
     print("RESULT " + json.dumps(out))
 
 
-def measure(args: list[str]) -> tuple[dict, float, float]:
+def measure(args: list[str]) -> tuple[dict, float, float, float]:
     t = time.perf_counter()
     proc = subprocess.Popen([sys.executable, __file__, *args], stdout=subprocess.PIPE, text=True,
                             env={**os.environ, "TOKENIZERS_PARALLELISM": "false", "HF_HUB_OFFLINE": "1",
@@ -144,7 +152,7 @@ def measure(args: list[str]) -> tuple[dict, float, float]:
     line = [x for x in out.splitlines() if x.startswith("RESULT ")]
     if not line:
         raise SystemExit(f"variant {args} failed (status {status}):\n{out}")
-    return json.loads(line[0][7:]), wall, usage.ru_maxrss / 1024
+    return json.loads(line[0][7:]), wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 def scaling(n: int, work: Path) -> None:
@@ -199,7 +207,7 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--data", type=Path, default=DEFAULT_DATA)
     p.add_argument("--work", type=Path, default=Path("/tmp/tropes-bench"))
-    p.add_argument("--variants", default="ours-cold,ours-warm,ours-stab,paper")
+    p.add_argument("--variants", default="ours-cold,ours-warm,ours-stab,paper,ours-fp32")
     p.add_argument("--child", default=None, help=argparse.SUPPRESS)
     p.add_argument("--scaling", type=int, default=None, help="synthetic scaling run with this many sentences")
     args = p.parse_args()
@@ -207,17 +215,20 @@ def main() -> None:
         return child(args.child, args.data, args.work)
     if args.scaling:
         return scaling(args.scaling, args.work)
-    shutil.rmtree(args.work / "cache", ignore_errors=True)
+    for name in ("cache", "cache-fp32"):  # cold means cold
+        shutil.rmtree(args.work / name, ignore_errors=True)
     results = {}
     for variant in args.variants.split(","):
-        out, wall, rss = measure(["--child", variant, "--data", str(args.data), "--work", str(args.work)])
-        out.update(wall_s=round(wall, 1), peak_rss_mb=round(rss))
+        out, wall, rss, cpu = measure(["--child", variant, "--data", str(args.data), "--work", str(args.work)])
+        out.update(wall_s=round(wall, 1), cpu_s=round(cpu, 1), peak_rss_mb=round(rss),
+                   load_avg_1m=round(os.getloadavg()[0], 2))
         results[variant] = out
         print(json.dumps(out), flush=True)
     if "paper" in results:
-        for v in ("ours-cold", "ours-warm", "ours-stab"):
+        for v in ("ours-cold", "ours-warm", "ours-stab", "ours-fp32"):
             if v in results:
-                print(f"{v}: {results['paper']['wall_s'] / results[v]['wall_s']:.1f}x faster than paper")
+                print(f"{v}: {results['paper']['wall_s'] / results[v]['wall_s']:.1f}x faster than paper (wall), "
+                      f"{results['paper']['cpu_s'] / results[v]['cpu_s']:.1f}x (CPU time)")
 
 
 if __name__ == "__main__":

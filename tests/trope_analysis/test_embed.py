@@ -52,3 +52,34 @@ def test_cache_namespaces_models_apart(tmp_path):
     a.add(keys, np.ones((1, 2), np.float32))
     assert a.lookup(keys)[0].tolist() == [True]
     assert b.lookup(keys)[0].tolist() == [False]
+
+
+def test_speed_settings_are_part_of_the_cache_identity():
+    def ident(**kw):
+        return SentenceEmbedder(model_name_or_path="fake", device="cpu", **kw).model_id()
+
+    # float32 at the model's own length limit keeps the identity caches had before these settings.
+    assert ident(precision="fp32", max_seq_length=None) == "fake|normalize=True"
+    assert ident(precision="bf16") == "fake|normalize=True|precision=bf16|max_seq=128"
+    assert ident(precision="int8", max_seq_length=64) == "fake|normalize=True|precision=int8|max_seq=64"
+    with pytest.raises(ValueError, match="precision must be one of"):
+        ident(precision="fp8")
+    with pytest.raises(ValueError, match="CPU only"):
+        SentenceEmbedder(model_name_or_path="fake", device="cuda", precision="int8").model_id()
+
+
+def test_bf16_and_length_cap_keep_the_vectors(tmp_path):
+    short = ["Taxes should fund public schools.", "Markets allocate resources well."]
+    long = " ".join(["The state should provide free healthcare for every citizen"] * 20) + "."
+
+    def vectors(**kw):
+        return SentenceEmbedder(cache_dir=False, device="cpu", show_progress_bar=False, **kw).fit(short + [long])
+
+    exact = vectors(precision="fp32", max_seq_length=None).embeddings_
+    capped = vectors(precision="fp32")
+    # The 128-piece cap changes only the long (~220-piece) sentence.
+    np.testing.assert_allclose(capped.embeddings_[:2], exact[:2], atol=1e-5)
+    assert not np.allclose(capped.embeddings_[2], exact[2], atol=1e-5)
+    bf16 = vectors(precision="bf16")
+    assert bf16.precision_ == "bf16" and bf16.embeddings_.dtype == np.float32
+    assert (bf16.embeddings_ * capped.embeddings_).sum(axis=1).min() > 0.999
