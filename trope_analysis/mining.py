@@ -63,6 +63,7 @@ def mine_tropes(
     judge_id: str | None = None,
     model: str | None = None,
     device: str | None = None,
+    precision: str = "auto",
     n_jobs: int | None = None,
     n_resamples: int = 5,
     n_permutations: int = 1000,
@@ -106,7 +107,8 @@ def mine_tropes(
         raise PctInputError(f"no justifications found in {', '.join(map(str, paths or []))}",
                             hint="pass runs logged with --log_samples whose answers carry text")
     if pipeline is None:
-        pipeline = make_pipeline(preset, model=model, device=device, cache_dir=cache_dir, n_jobs=n_jobs,
+        pipeline = make_pipeline(preset, model=model, device=device, precision=precision, cache_dir=cache_dir,
+                                 n_jobs=n_jobs,
                                  n_resamples=n_resamples, random_state=random_state, group_cache_dir=work / "groups",
                                  min_cluster_size=min_cluster_size, refiner=refiner, stance_level=stance_level,
                                  show_progress_bar=show_progress_bar)

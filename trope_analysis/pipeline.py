@@ -168,6 +168,7 @@ def persona_values(frame: pd.DataFrame) -> pd.Series:
 
 
 def make_pipeline(preset: str = "default", *, model: str | None = None, device: str | None = None,
+                  precision: str = "auto",
                   cache_dir=None, n_jobs: int | None = None, n_resamples: int = 5, random_state: int = 0,
                   group_cache_dir=None, min_cluster_size: int | None = None, batch_size: int = 64,
                   refiner=None, stance_level: str = "direction", show_progress_bar: bool | None = None) -> TropePipeline:
@@ -182,8 +183,8 @@ def make_pipeline(preset: str = "default", *, model: str | None = None, device: 
         from pct_tasks.errors import PctInputError
 
         raise PctInputError(f"unknown preset {preset!r}", hint=f"use one of {', '.join(PRESETS)}")
-    embedder = SentenceEmbedder(model_name_or_path=model, device=device, cache_dir=cache_dir, batch_size=batch_size,
-                                show_progress_bar=show_progress_bar)
+    embedder = SentenceEmbedder(model_name_or_path=model, device=device, precision=precision, cache_dir=cache_dir,
+                                batch_size=batch_size, show_progress_bar=show_progress_bar)
     common = dict(n_jobs=n_jobs, n_resamples=n_resamples, random_state=random_state, cache_dir=group_cache_dir,
                   show_progress_bar=show_progress_bar, max_group_fraction=0.5)
     if preset == "paper":

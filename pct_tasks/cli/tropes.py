@@ -22,6 +22,9 @@ def add_parser(sub) -> None:
     g.add_argument("--cache-dir", default=None, help="embedding cache (default: $PCT_TROPES_CACHE or ~/.cache/pct-tropes)")
     g.add_argument("--embedding-model", default=None, help="sentence-transformers name or path (default all-MiniLM-L6-v2)")
     g.add_argument("--device", default=None, help="cpu, cuda, ... (default: CUDA when available)")
+    g.add_argument("--precision", choices=("auto", "fp32", "bf16", "int8"), default="auto",
+                   help="embedding precision (auto: bf16 on CPUs with native bf16, else fp32; int8 is "
+                        "faster on CPU but less exact)")
     g.add_argument("--min-cluster-size", type=int, default=None, help="HDBSCAN min_cluster_size (default preset)")
     g.add_argument("--stance-level", choices=("direction", "stance"), default="direction",
                    help="group by agree/disagree (default) or by the four answers")
@@ -58,7 +61,7 @@ def run(args) -> int:
                                cache_dir=f"{args.out}/.work")
     result = mine_tropes(
         args.runs, args.out, preset=args.preset, cache_dir=args.cache_dir, labels=labels, judge_id=args.judge_id,
-        model=args.embedding_model, device=args.device, n_jobs=args.n_jobs, n_resamples=args.stability,
+        model=args.embedding_model, device=args.device, precision=args.precision, n_jobs=args.n_jobs, n_resamples=args.stability,
         n_permutations=args.permutations, top_n=args.top_n, random_state=args.seed,
         min_cluster_size=args.min_cluster_size, refiner=refiner, stance_level=args.stance_level,
         show_progress_bar=not args.quiet,

