@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from .baseline import CODE_STANCES, MISSING, Baseline
-from .labels import Stance
+from .labels import UNJUDGED, Stance
 from .outputs import escape_markdown, markdown_table
 from .scoring import BOOTSTRAP_ITERS, BOOTSTRAP_SEED
 
@@ -129,7 +129,7 @@ def _bootstrap_ci(d: np.ndarray, tol: Tolerances) -> tuple[float, float]:
 
 def _direction(code: str) -> str:
     stance = CODE_STANCES.get(code)
-    if stance is None or stance == "unjudged":
+    if stance is None or stance == UNJUDGED:
         return ""
     return Stance(stance).direction
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import datasets
 
-from .labels import Setting, Stance
+from .labels import Setting, Stance, stance_or_none
 from .parsing import parse_answer
 from .scoring import AxisSummary, summarise, variant_coordinates
 from .variants import build_docs, variant_index
@@ -147,16 +147,9 @@ def agg_n_variants(items):
     return _summaries(items)[0].n_variants
 
 
-def _as_stance(label: str) -> Stance | None:
-    try:
-        return Stance(label)
-    except ValueError:  # "unjudged"
-        return None
-
-
 def agg_agree_share(stances: Sequence[str]) -> float | None:
     """Share of answers on the agree side among those that take a side (None if none do)."""
-    sided = [s.direction for s in map(_as_stance, stances) if s is not None and s.direction != "none"]
+    sided = [s.direction for s in map(stance_or_none, stances) if s is not None and s.direction != "none"]
     return sum(s == "agree" for s in sided) / len(sided) if sided else None
 
 

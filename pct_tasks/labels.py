@@ -64,9 +64,21 @@ ANSWERS: tuple[Stance, ...] = (
 )
 _ANSWER_INDEX = {stance: i for i, stance in enumerate(ANSWERS)}
 
+#: The stance a logged open answer carries until a judge labels it (not a Stance).
+UNJUDGED = "unjudged"
+
+
+def stance_or_none(label: str) -> Stance | None:
+    """A stance label as a Stance, or None for ``unjudged`` (or any other non-stance string)."""
+    try:
+        return Stance(label)
+    except ValueError:
+        return None
+
+
 #: Labels a closed answer can get from the parser.
 CLOSED_LABELS: tuple[Stance, ...] = (*ANSWERS, Stance.INVALID, Stance.REFUSAL)
 #: Labels an open answer can get from a judge.
 JUDGE_LABELS: tuple[Stance, ...] = (*ANSWERS, Stance.NONE, Stance.REFUSAL)
 
-__all__ = ["ANSWERS", "CLOSED_LABELS", "JUDGE_LABELS", "Setting", "Stance"]
+__all__ = ["ANSWERS", "CLOSED_LABELS", "JUDGE_LABELS", "UNJUDGED", "Setting", "Stance", "stance_or_none"]

@@ -22,10 +22,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .labels import Setting, Stance
-
-#: The stance written for an open answer before a judge has labelled it.
-UNJUDGED = "unjudged"
+from .labels import UNJUDGED, Setting, Stance
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,8 @@ FIX = (
 _PROBE = "PCT-PERSONA-PROBE: you are a person who is 48 years old."
 
 
-def _flag(argv: Sequence[str], name: str) -> str | None:
+def flag_value(argv: Sequence[str], name: str) -> str | None:
+    """The value of an lm-eval flag in ``argv`` (``--name value`` or ``--name=value``)."""
     for i, arg in enumerate(argv):
         if arg == name and i + 1 < len(argv):
             return argv[i + 1]
@@ -52,11 +53,11 @@ def template_drops_system(tokenizer) -> bool:
 
 def check_run_arguments(argv: Sequence[str]) -> bool:
     """Preflight for local hf/vllm models with --apply_chat_template. Returns False on a warning."""
-    if _flag(argv, "--model") not in ("hf", "huggingface", "vllm") or not any(
+    if flag_value(argv, "--model") not in ("hf", "huggingface", "vllm") or not any(
         a.startswith("--apply_chat_template") for a in argv
     ):
         return True
-    model_args = _flag(argv, "--model_args") or ""
+    model_args = flag_value(argv, "--model_args") or ""
     args = dict(kv.split("=", 1) for kv in model_args.split(",") if "=" in kv)
     name = args.get("tokenizer") or args.get("pretrained")
     if not name:
@@ -90,7 +91,7 @@ def samples_missing_persona(lines: Iterable[str]) -> tuple[int, int]:
 
 def warn_if_persona_dropped(argv: Sequence[str], since: float = 0.0) -> bool:
     """Post-run check of the samples written by this run. Returns False on a warning."""
-    out = _flag(argv, "--output_path")
+    out = flag_value(argv, "--output_path")
     if not out or not any(a.startswith("--log_samples") for a in argv):
         return True
     root = Path(out)
@@ -109,6 +110,7 @@ def warn_if_persona_dropped(argv: Sequence[str], since: float = 0.0) -> bool:
 
 __all__ = [
     "FIX",
+    "flag_value",
     "check_run_arguments",
     "samples_missing_persona",
     "template_drops_system",

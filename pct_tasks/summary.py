@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .data import category_labels, personas
-from .labels import Stance
+from .labels import stance_or_none
 from .records import SampleRecord
 from .scoring import summarise, variant_coordinates
 
@@ -49,11 +49,9 @@ def compass_rows(records: Iterable[SampleRecord]) -> list[CompassRow]:
     return sorted(rows, key=lambda r: (r.model, r.run_id, r.setting, order.get((r.category, r.persona), 99)))
 
 
-_LABELS = frozenset(s.value for s in Stance)
-
-
-def _answer(stance: str) -> int | None:
-    return Stance(stance).answer_index if stance in _LABELS else None
+def _answer(label: str) -> int | None:
+    stance = stance_or_none(label)
+    return stance.answer_index if stance is not None else None
 
 
 def format_compass_table(rows: list[CompassRow], unjudged_open: int = 0) -> str:

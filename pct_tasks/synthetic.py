@@ -37,7 +37,7 @@ from statistics import NormalDist
 from typing import Any
 
 from .data import option_texts, propositions
-from .labels import ANSWERS, Setting, Stance
+from .labels import ANSWERS, UNJUDGED, Setting, Stance
 
 MODEL_NAME = "pct-synthetic"
 NONE_BAND = 0.12
@@ -138,7 +138,7 @@ class SyntheticRespondent:
             malformed = _pick(MALFORMED_KINDS, "kind", self.seed, key)
         open_ = doc.get("setting") == Setting.OPEN
         if open_:
-            label = "unjudged"
+            label = UNJUDGED
         elif malformed == "truncated":
             label = Stance.INVALID.value
         else:

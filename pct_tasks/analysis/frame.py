@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import PctInputError
-from ..labels import Stance
+from ..labels import UNJUDGED, Stance
 from ..provenance import describe_run
 
 #: The columns of :attr:`RunData.samples`, in order (SampleRecord's fields).
@@ -43,7 +43,6 @@ SAMPLE_COLUMNS: tuple[str, ...] = (
 #: Low-cardinality columns stored as pandas categories (keeps a 100k-row frame small).
 _CATEGORICAL = ("run_id", "model", "model_args", "task", "setting", "category", "persona",
                 "variant", "section", "stance", "source", "proposition")
-UNJUDGED = "unjudged"
 
 #: Stance label -> answer index (0..3) or None, for every label a record can carry.
 ANSWER_INDEX: dict[str, int | None] = {s.value: s.answer_index for s in Stance} | {UNJUDGED: None}

@@ -25,6 +25,8 @@ def run(args) -> int:
     records = judged_records(args.runs, judge_id=args.judge_id)
     if any(r.model == "pct-synthetic" for r in records):
         print("(pct-synthetic: a synthetic respondent, not a language model)\n")
-    unjudged = sum(r.stance == "unjudged" for r in records)
+    from pct_tasks.labels import UNJUDGED
+
+    unjudged = sum(r.stance == UNJUDGED for r in records)
     print(format_compass_table(compass_rows(records), unjudged))
     return 0

@@ -35,18 +35,18 @@ def _with_task_dir(argv: list[str], task_dir: str) -> list[str]:
 def _name_synthetic_model(argv: list[str]) -> list[str]:
     """Give ``pct-synthetic`` a ``model=`` arg, which lm-eval uses to name the output folder
     (otherwise a random id) and which marks every results file as synthetic."""
+    from pct_tasks.persona_check import flag_value
     from pct_tasks.synthetic import MODEL_NAME
 
-    argv = list(argv)
-    model = next((argv[i + 1] for i, a in enumerate(argv[:-1]) if a == "--model"), None)
-    if model != MODEL_NAME:
-        return argv
-    for i, arg in enumerate(argv[:-1]):
-        if arg == "--model_args":
-            if "model=" not in argv[i + 1]:
-                argv[i + 1] = f"model={MODEL_NAME},{argv[i + 1]}".rstrip(",")
-            return argv
-    return [*argv, "--model_args", f"model={MODEL_NAME}"]
+    if flag_value(argv, "--model") != MODEL_NAME:
+        return list(argv)
+    args = flag_value(argv, "--model_args") or ""
+    if "model" in {kv.split("=", 1)[0].strip() for kv in args.split(",") if "=" in kv}:
+        return list(argv)
+    named = f"model={MODEL_NAME},{args}".rstrip(",")
+    rest = [a for i, a in enumerate(argv)
+            if not a.startswith("--model_args") and not (i and argv[i - 1] == "--model_args")]
+    return [*rest, "--model_args", named]
 
 
 def run_lm_eval(argv: list[str]) -> int:

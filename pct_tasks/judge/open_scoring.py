@@ -18,17 +18,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from pct_tasks.errors import PctInputError
-from pct_tasks.labels import Setting, Stance
+from pct_tasks.labels import Setting, stance_or_none
 from pct_tasks.scoring import Coordinates, variant_coordinates
 
 SIDES = ("agree", "disagree", "none")
-
-
-def _stance(value: str) -> Stance | None:
-    try:
-        return Stance(value)
-    except ValueError:  # "unjudged"
-        return None
 
 
 def open_coordinates(records: Iterable[Any]) -> dict[str, Coordinates]:
@@ -49,14 +42,14 @@ def open_coordinates(records: Iterable[Any]) -> dict[str, Coordinates]:
                             hint="score one run at a time (filter the records by run_id)")
     triples = []
     for r in opened:
-        stance = _stance(r.stance)
+        stance = stance_or_none(r.stance)
         triples.append((r.variant, r.proposition_id, stance.answer_index if stance else None))
     return variant_coordinates(triples)  # type: ignore[return-value]
 
 
 def side_distribution(stances: Iterable[str]) -> dict[str, float]:
     """Shares of agree / disagree / none among the given stance values (unjudged left out)."""
-    counts = Counter(s.direction for s in map(_stance, stances) if s is not None)
+    counts = Counter(s.direction for s in map(stance_or_none, stances) if s is not None)
     total = sum(counts.values())
     return {side: (counts[side] / total if total else float("nan")) for side in SIDES}
 
@@ -69,7 +62,7 @@ def closed_open_tvd(records: Iterable[Any]) -> dict[int, float]:
     closed: dict[int, list[str]] = {}
     opened: dict[int, list[str]] = {}
     for r in records:
-        if _stance(r.stance) is None:
+        if stance_or_none(r.stance) is None:
             continue
         (closed if r.setting == Setting.CLOSED else opened).setdefault(r.proposition_id, []).append(r.stance)
     out = {}

@@ -75,3 +75,16 @@ def test_wheel_carries_tasks_and_data(wheel_dir, tmp_path):
     assert Path(where) == wheel_dir / "pct_tasks" / "task_configs" and n == "62"
     entry = (next(wheel_dir.glob("pct_tropes-*.dist-info")) / "entry_points.txt").read_text()
     assert "[lm_eval.tasks]" in entry and "pct = pct_tasks.cli:main" in entry
+
+
+def test_synthetic_model_gets_a_name_in_every_flag_form():
+    from pct_tasks.cli.run import _name_synthetic_model
+
+    assert _name_synthetic_model(["--model", "pct-synthetic", "--tasks", "pct"])[-2:] == [
+        "--model_args", "model=pct-synthetic"]
+    out = _name_synthetic_model(["--model=pct-synthetic", "--model_args=seed=3", "--tasks", "pct"])
+    assert out == ["--model=pct-synthetic", "--tasks", "pct", "--model_args", "model=pct-synthetic,seed=3"]
+    keep = ["--model", "pct-synthetic", "--model_args", "model=mine,seed=1"]
+    assert _name_synthetic_model(keep) == keep
+    other = ["--model", "hf", "--model_args", "pretrained=x"]
+    assert _name_synthetic_model(other) == other
