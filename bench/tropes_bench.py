@@ -162,7 +162,7 @@ def scaling(n: int, work: Path) -> None:
     import numpy as np
     import pandas as pd
 
-    from pct_tasks.synthetic import filler_sentences, planted_tropes, trope_sentences
+    from pct_tasks.tasks.synthetic import filler_sentences, planted_tropes, trope_sentences
     from trope_analysis import make_pipeline
 
     rng = np.random.default_rng(0)

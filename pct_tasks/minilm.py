@@ -6,7 +6,7 @@ knows where it comes from (PyPI, so it loads with no model hub).
 
 from __future__ import annotations
 
-from .errors import PctInputError
+from pct_tasks.errors import PctInputError
 
 #: The model's hub name, used as its identity in caches.
 NAME = "sentence-transformers/all-MiniLM-L6-v2"

@@ -8,18 +8,18 @@ The pipeline (BERTopic's shape, scikit-learn's rules): ``SentenceSplitter`` ->
 Importing this package is cheap; torch and sentence-transformers load on first use.
 """
 
-from .base import BaseClusterer, BaseEmbedder, BaseSplitter
-from .cache import EmbeddingCache
-from .cluster import FastHDBSCAN, GroupClusterer, paper_estimator
-from .embed import DEFAULT_MODEL, SentenceEmbedder
-from .evaluate import ArgKPEvaluator
-from .inputs import justification_table, read_labels, read_records
-from .mining import MiningResult, mine_tropes
-from .pipeline import PRESETS, TropePipeline, make_pipeline
-from .refine import TropeRefiner
-from .report import trope_report_section
-from .split import SentenceSplitter
-from .tropes import TropeExtractor
+from trope_analysis.base import BaseClusterer, BaseEmbedder, BaseSplitter
+from trope_analysis.cache import EmbeddingCache
+from trope_analysis.cluster import FastHDBSCAN, GroupClusterer, paper_estimator
+from trope_analysis.embed import DEFAULT_MODEL, SentenceEmbedder
+from trope_analysis.evaluate import ArgKPEvaluator
+from trope_analysis.inputs import justification_table, read_labels, read_records
+from trope_analysis.mining import MiningResult, mine_tropes
+from trope_analysis.pipeline import PRESETS, TropePipeline, make_pipeline
+from trope_analysis.refine import TropeRefiner
+from trope_analysis.report import trope_report_section
+from trope_analysis.split import SentenceSplitter
+from trope_analysis.tropes import TropeExtractor
 
 __all__ = [
     "DEFAULT_MODEL",

@@ -16,8 +16,8 @@ from pathlib import Path
 import numpy as np
 from sklearn.base import BaseEstimator, ClusterMixin, clone
 
-from .base import BaseClusterer
-from .embed import show_progress
+from trope_analysis.base import BaseClusterer
+from trope_analysis.embed import show_progress
 
 
 class FastHDBSCAN(ClusterMixin, BaseEstimator):
@@ -336,7 +336,7 @@ def _rows_by_group(groups: np.ndarray, keys: list[str]) -> dict[str, np.ndarray]
 
 
 def _save(path: Path, **arrays: np.ndarray) -> None:
-    from .cache import _save_npz
+    from trope_analysis.cache import _save_npz
 
     _save_npz(path, **arrays)
 

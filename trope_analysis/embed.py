@@ -29,8 +29,8 @@ import numpy as np
 from pct_tasks.minilm import NAME as MINILM_NAME
 from pct_tasks.minilm import bundled_path
 
-from .base import BaseEmbedder
-from .cache import EmbeddingCache, default_cache_dir, sentence_keys
+from trope_analysis.base import BaseEmbedder
+from trope_analysis.cache import EmbeddingCache, default_cache_dir, sentence_keys
 
 logger = logging.getLogger(__name__)
 

@@ -79,8 +79,8 @@ class ArgKPEvaluator:
         """Score ``pipeline`` (a TropePipeline; its embedder and clusterer are used)."""
         from sklearn.metrics import adjusted_rand_score, v_measure_score
 
-        from .cluster import GroupClusterer
-        from .embed import SentenceEmbedder
+        from trope_analysis.cluster import GroupClusterer
+        from trope_analysis.embed import SentenceEmbedder
 
         groups, gold, kp_group = self.load()
         texts, keys, ids = [], [], []

@@ -81,7 +81,7 @@ def read_records(paths: Iterable[str | os.PathLike], judge_id: str | None = None
     try:
         from pct_tasks.judge import judged_records
     except ImportError:  # pragma: no cover - the judge package ships with pct_tasks
-        from pct_tasks.records import read_samples
+        from pct_tasks.io.records import read_samples
 
         return read_samples(list(paths))
     return judged_records(list(paths), judge_id=judge_id)

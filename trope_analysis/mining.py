@@ -1,7 +1,7 @@
 """``mine_tropes``: the whole job behind ``pct tropes``, resumable and deterministic.
 
 Reads the samples of one or many runs, fits a ``TropePipeline``, computes the statistics and
-writes every output through ``pct_tasks.outputs.OutputDir`` (atomic files, a manifest with
+writes every output through ``pct_tasks.io.outputs.OutputDir`` (atomic files, a manifest with
 provenance and an input fingerprint). What survives an interruption: the embedding cache
 (per chunk), each group's clusters (``.work/groups``), and every finished output file; a
 re-run with the same inputs and settings reuses all of them.
@@ -19,8 +19,8 @@ from typing import Any
 
 import pandas as pd
 
-from .inputs import UNKNOWN, justification_table, read_records
-from .pipeline import TropePipeline, make_pipeline
+from trope_analysis.inputs import UNKNOWN, justification_table, read_records
+from trope_analysis.pipeline import TropePipeline, make_pipeline
 
 logger = logging.getLogger(__name__)
 
@@ -88,12 +88,12 @@ def mine_tropes(
         n_permutations: permutations per over-representation test.
         top_n: tropes per bubble chart.
     """
-    from pct_tasks.outputs import OutputDir
-    from pct_tasks.provenance import provenance
+    from pct_tasks.io.outputs import OutputDir
+    from pct_tasks.io.provenance import provenance
 
-    from . import sharing
-    from .plots import visualize_bubbles, visualize_jaccard, visualize_models_per_trope
-    from .report import model_report, slug
+    from trope_analysis import sharing
+    from trope_analysis.plots import visualize_bubbles, visualize_jaccard, visualize_models_per_trope
+    from trope_analysis.report import model_report, slug
 
     out = Path(out_dir)
     work = out / ".work"
@@ -164,7 +164,7 @@ def mine_tropes(
 
     from tqdm.auto import tqdm
 
-    from .embed import show_progress
+    from trope_analysis.embed import show_progress
 
     tropes = pipeline.tropes_
     summary = {
@@ -224,8 +224,8 @@ def _plots(emit, pipeline, tropes, members, models, top_n, bubbles, heat, per_tr
 
 
 def _expected_files(docs: pd.DataFrame, top_n: int) -> list[str]:
-    from .report import slug
-    from .sharing import ATTRIBUTES
+    from trope_analysis.report import slug
+    from trope_analysis.sharing import ATTRIBUTES
 
     stems = ["tropes", "membership", "model_tropes", *[f"jaccard_{a}s" for a in ATTRIBUTES], "overrepresentation",
              "both_sides"]

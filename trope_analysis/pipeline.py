@@ -16,11 +16,11 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from .cluster import GroupClusterer, paper_estimator
-from .embed import SentenceEmbedder
-from .inputs import COLUMNS, justification_table
-from .split import SentenceSplitter
-from .tropes import TropeExtractor
+from trope_analysis.cluster import GroupClusterer, paper_estimator
+from trope_analysis.embed import SentenceEmbedder
+from trope_analysis.inputs import COLUMNS, justification_table
+from trope_analysis.split import SentenceSplitter
+from trope_analysis.tropes import TropeExtractor
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +76,7 @@ class TropePipeline(BaseEstimator):
         """Fit on a justification table (``inputs.justification_table``) or on SampleRecords.
 
         Args:
-            X: the table, or records (``pct_tasks.records.SampleRecord``).
+            X: the table, or records (``pct_tasks.io.records.SampleRecord``).
             embeddings: precomputed vectors, one per sentence the splitter keeps (skips the
                 embedder).
             labels: open-answer stance labels, when ``X`` is records (see ``justification_table``).

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.base import BaseEstimator
 
-from .embed import show_progress
+from trope_analysis.embed import show_progress
 
 ARGUMENT_PROMPT = (
     "Does the following sentence state an argument, i.e. a reason for or against a position "

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pct_tasks.outputs import escape_html
+from pct_tasks.io.outputs import escape_html
 
 
 def slug(value: str) -> str:

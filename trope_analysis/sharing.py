@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .pipeline import persona_values
+from trope_analysis.pipeline import persona_values
 
 ATTRIBUTES = ("model", "persona")
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .base import BaseSplitter
+from trope_analysis.base import BaseSplitter
 
 #: Sentences that carry no argument: assistant disclaimers, answer scaffolding.
 DEFAULT_BOILERPLATE: tuple[str, ...] = (

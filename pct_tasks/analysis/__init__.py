@@ -4,10 +4,10 @@ Start from :func:`load_runs` (samples of one or many runs, judge labels where pr
 other function takes its :class:`RunData` or one of the tables built from it.
 """
 
-from .agreement import closed_open_tvd, direction_agreement, stance_shares
-from .compass import persona_table, rate_table, run_table, stance_table, variant_table
-from .effects import effect_matrix, mixed_effects, ols_effects
-from .frame import RunData, load_runs
+from pct_tasks.analysis.agreement import closed_open_tvd, direction_agreement, stance_shares
+from pct_tasks.analysis.compass import persona_table, rate_table, run_table, stance_table, variant_table
+from pct_tasks.analysis.effects import effect_matrix, mixed_effects, ols_effects
+from pct_tasks.analysis.frame import RunData, load_runs
 
 __all__ = [
     "RunData",

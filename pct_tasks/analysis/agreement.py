@@ -19,9 +19,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..judge.open_scoring import SIDES
-from ..labels import ANSWERS, Stance
-from .frame import UNJUDGED, RunData
+from pct_tasks.judge.open_scoring import SIDES
+from pct_tasks.labels import ANSWERS, Stance
+from pct_tasks.analysis.frame import UNJUDGED, RunData
 
 NO_STANCE = "no_stance"
 #: The classes compared, in display order (disagree side first).

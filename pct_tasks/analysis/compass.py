@@ -1,6 +1,6 @@
 """Compass coordinates and their uncertainty, as tables.
 
-All coordinates come from :mod:`pct_tasks.scoring` (the one implementation of the PCT
+All coordinates come from :mod:`pct_tasks.tasks.scoring` (the one implementation of the PCT
 formula); this module only groups samples into variants and summarises them.
 
 Tables (one row per ...):
@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import scoring
-from ..labels import Stance
-from .frame import ANSWER_INDEX, UNJUDGED, RunData
+from pct_tasks.tasks import scoring
+from pct_tasks.labels import Stance
+from pct_tasks.analysis.frame import ANSWER_INDEX, UNJUDGED, RunData
 
 VARIANT_KEYS = ["run_id", "setting", "category", "persona", "template_id", "variant"]
 PERSONA_KEYS = ["run_id", "setting", "category", "persona"]

@@ -32,9 +32,9 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from ..data import propositions, scoring_constants
-from .compass import AXES, answer_indices
-from .frame import RunData
+from pct_tasks.tasks.data import propositions, scoring_constants
+from pct_tasks.analysis.compass import AXES, answer_indices
+from pct_tasks.analysis.frame import RunData
 
 CORRECTIONS = ("none", "bh")
 BASE = "base"
@@ -42,7 +42,7 @@ BASE = "base"
 
 def _check_correction(correction: str) -> None:
     if correction not in CORRECTIONS:
-        from ..errors import PctInputError
+        from pct_tasks.errors import PctInputError
 
         raise PctInputError(
             f"unknown multiple-testing correction {correction!r}",

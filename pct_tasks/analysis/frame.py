@@ -1,7 +1,7 @@
 """Logged samples of one or many runs as one table, with each run's identity.
 
 This is the only place the analysis touches files: :func:`load_runs` reads lm-eval's samples
-(through :mod:`pct_tasks.records`, which finds runs by content) and, where a judge has
+(through :mod:`pct_tasks.io.records`, which finds runs by content) and, where a judge has
 labelled the open answers, takes the judged stances (through :mod:`pct_tasks.judge`). Every
 other analysis function works on the resulting :class:`RunData`.
 """
@@ -15,9 +15,9 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import PctInputError
-from ..labels import UNJUDGED, Stance
-from ..provenance import describe_run
+from pct_tasks.errors import PctInputError
+from pct_tasks.labels import UNJUDGED, Stance
+from pct_tasks.io.provenance import describe_run
 
 #: The columns of :attr:`RunData.samples`, in order (SampleRecord's fields).
 SAMPLE_COLUMNS: tuple[str, ...] = (
@@ -55,7 +55,7 @@ class RunData:
     Attributes:
         samples: one row per logged sample, columns ``SAMPLE_COLUMNS``.
         runs: run id -> identity (model, model args, backend, chat template hash, task
-            versions, lm-eval version; see ``pct_tasks.provenance.describe_run``).
+            versions, lm-eval version; see ``pct_tasks.io.provenance.describe_run``).
         judge_status: run id -> share of its open answers that carry a judge's label
             (None where the run has no open answers).
         notes: things the reader of a report must know (no judge labels, dropped duplicates).
@@ -126,13 +126,13 @@ def _stance_str(value: Any) -> str:
 
 
 def _read_records(paths: Sequence[str], judge: bool, judge_id: str | None) -> tuple[list[Any], list[str]]:
-    from ..records import read_samples
+    from pct_tasks.io.records import read_samples
 
     notes: list[str] = []
     if not judge:
         return read_samples(paths), ["judge labels not used (--no-judge): open answers unjudged"]
     try:
-        from ..judge import judged_records
+        from pct_tasks.judge import judged_records
     except ImportError:
         notes.append("the judge stage is not installed: open answers are unjudged")
         return read_samples(paths), notes
@@ -141,7 +141,7 @@ def _read_records(paths: Sequence[str], judge: bool, judge_id: str | None) -> tu
 
 def _run_info(source: str) -> dict[str, Any] | None:
     try:
-        from ..records import read_run_info
+        from pct_tasks.io.records import read_run_info
 
         return describe_run(read_run_info(source))
     except (ImportError, PctInputError, OSError, ValueError):

@@ -31,8 +31,8 @@ def run(args) -> int:
     import os
 
     from pct_tasks.analysis import load_runs
-    from pct_tasks.baseline import from_run, write_baseline
-    from pct_tasks.provenance import provenance
+    from pct_tasks.analysis.baseline import from_run, write_baseline
+    from pct_tasks.io.provenance import provenance
 
     data = load_runs(args.run, judge=not args.no_judge, judge_id=args.judge_id)
     base = from_run(data, args.run_id)

@@ -18,7 +18,7 @@ exit codes: 0 pass, 1 fail, 3 refused (incomparable runs), 2 bad input
 
 
 def add_parser(sub) -> None:
-    from pct_tasks.compare import Tolerances
+    from pct_tasks.analysis.compare import Tolerances
 
     d = Tolerances()
     p = sub.add_parser(
@@ -50,10 +50,10 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    from pct_tasks.baseline import from_run, is_baseline_file, read_baseline
-    from pct_tasks.compare import Tolerances, compare
-    from pct_tasks.outputs import write_markdown
-    from pct_tasks.provenance import provenance
+    from pct_tasks.analysis.baseline import from_run, is_baseline_file, read_baseline
+    from pct_tasks.analysis.compare import Tolerances, compare
+    from pct_tasks.io.outputs import write_markdown
+    from pct_tasks.io.provenance import provenance
 
     base = read_baseline(args.baseline)
     if len(args.run) == 1 and is_baseline_file(args.run[0]):

@@ -20,7 +20,7 @@ def add_parser(sub) -> None:
 
 def run(args) -> int:
     from pct_tasks.judge import judged_records
-    from pct_tasks.summary import compass_rows, format_compass_table
+    from pct_tasks.analysis.summary import compass_rows, format_compass_table
 
     records = judged_records(args.runs, judge_id=args.judge_id)
     if any(r.model == "pct-synthetic" for r in records):

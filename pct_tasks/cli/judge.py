@@ -35,7 +35,7 @@ def run(args) -> int:
     import json
 
     from pct_tasks.judge.stage import make_judge, run_judge
-    from pct_tasks.records import find_sample_files
+    from pct_tasks.io.records import find_sample_files
 
     find_sample_files(args.runs)  # fail on a bad path before loading a judge model
     kwargs = {}

@@ -11,7 +11,7 @@ EXAMPLES = """examples:
 """
 
 
-#: Mirrors pct_tasks.leaderboard.SORT_KEYS (kept here so that `pct --help` imports no pandas;
+#: Mirrors pct_tasks.analysis.leaderboard.SORT_KEYS (kept here so that `pct --help` imports no pandas;
 #: tests/cli/test_leaderboard.py checks the two agree).
 SORT_KEYS = ("econ", "social", "parse_rate", "refusal_rate", "persona_sensitivity", "closed_open_tvd",
              "econ_spread", "social_spread", "model")
@@ -39,9 +39,9 @@ def run(args) -> int:
     from pathlib import Path
 
     from pct_tasks.analysis import load_runs
-    from pct_tasks.leaderboard import leaderboard, to_markdown
-    from pct_tasks.outputs import write_csv, write_markdown
-    from pct_tasks.provenance import provenance
+    from pct_tasks.analysis.leaderboard import leaderboard, to_markdown
+    from pct_tasks.io.outputs import write_csv, write_markdown
+    from pct_tasks.io.provenance import provenance
 
     data = load_runs(args.runs, judge=not args.no_judge, judge_id=args.judge_id)
     table = leaderboard(data, sort=args.sort, descending=args.descending)
@@ -55,7 +55,7 @@ def run(args) -> int:
                           settings={"sort": args.sort, "descending": args.descending})
         write_markdown(stem.with_suffix(".md"), text, prov)
         write_csv(stem.with_suffix(".csv"), table)
-        from pct_tasks.outputs import write_json
+        from pct_tasks.io.outputs import write_json
 
         write_json(stem.with_suffix(".provenance.json"), {"files": [f"{stem.name}.md", f"{stem.name}.csv"]}, prov)
         print(f"wrote {stem.with_suffix('.md')} and {stem.with_suffix('.csv')}")

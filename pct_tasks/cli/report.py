@@ -39,7 +39,7 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    from pct_tasks.report import ReportOptions, build_report
+    from pct_tasks.analysis.report import ReportOptions, build_report
 
     options = ReportOptions(
         correction=args.correction, alpha=args.alpha, n_boot=args.n_boot, seed=args.seed,

@@ -35,8 +35,8 @@ def _with_task_dir(argv: list[str], task_dir: str) -> list[str]:
 def _name_synthetic_model(argv: list[str]) -> list[str]:
     """Give ``pct-synthetic`` a ``model=`` arg, which lm-eval uses to name the output folder
     (otherwise a random id) and which marks every results file as synthetic."""
-    from pct_tasks.persona_check import flag_value
-    from pct_tasks.synthetic import MODEL_NAME
+    from pct_tasks.tasks.persona_check import flag_value
+    from pct_tasks.tasks.synthetic import MODEL_NAME
 
     if flag_value(argv, "--model") != MODEL_NAME:
         return list(argv)
@@ -53,9 +53,9 @@ def run_lm_eval(argv: list[str]) -> int:
     """Run lm-eval's CLI on ``argv`` (the flags after ``pct run``)."""
     from lm_eval.__main__ import cli_evaluate
 
-    import pct_tasks.synthetic_lm  # noqa: F401  (registers --model pct-synthetic)
-    from pct_tasks.paths import task_dir
-    from pct_tasks.persona_check import check_run_arguments, warn_if_persona_dropped
+    import pct_tasks.tasks.synthetic_lm  # noqa: F401  (registers --model pct-synthetic)
+    from pct_tasks.io.paths import task_dir
+    from pct_tasks.tasks.persona_check import check_run_arguments, warn_if_persona_dropped
 
     _accept_several_include_paths()
     started = time.time()

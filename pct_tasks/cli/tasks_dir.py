@@ -14,7 +14,7 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    from pct_tasks.paths import task_dir
+    from pct_tasks.io.paths import task_dir
 
     print(task_dir())
     return 0

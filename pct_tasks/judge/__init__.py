@@ -16,15 +16,15 @@ import importlib
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from .prompt import JudgeReply, parse_reply
+from pct_tasks.judge.prompt import JudgeReply, parse_reply
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .cache import Judgement, JudgementCache
-    from .evaluate import JudgeEvaluation, evaluate_judge
-    from .lm import LMJudge
-    from .offline import OfflineStanceClassifier
-    from .open_scoring import closed_open_tvd, open_coordinates
-    from .stage import JudgeRunSummary, judged_records, load_judgements, make_judge, run_judge
+    from pct_tasks.judge.cache import Judgement, JudgementCache
+    from pct_tasks.judge.evaluate import JudgeEvaluation, evaluate_judge
+    from pct_tasks.judge.lm import LMJudge
+    from pct_tasks.judge.offline import OfflineStanceClassifier
+    from pct_tasks.judge.open_scoring import closed_open_tvd, open_coordinates
+    from pct_tasks.judge.stage import JudgeRunSummary, judged_records, load_judgements, make_judge, run_judge
 
 
 @runtime_checkable

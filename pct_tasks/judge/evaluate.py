@@ -21,7 +21,7 @@ import numpy as np
 from pct_tasks.errors import PctInputError
 from pct_tasks.labels import JUDGE_LABELS, Stance
 
-from . import Judge
+from pct_tasks.judge import Judge
 
 VOCABULARY = tuple(s.value for s in JUDGE_LABELS)
 

@@ -18,8 +18,8 @@ from typing import Any
 
 from pct_tasks.errors import PctInputError
 
-from .prompt import PROMPT_VERSION, JudgeReply, parse_reply
-from .task import make_doc
+from pct_tasks.judge.prompt import PROMPT_VERSION, JudgeReply, parse_reply
+from pct_tasks.judge.hooks import make_doc
 
 TASK = "pct_open_judge"
 
@@ -101,7 +101,7 @@ class LMJudge:
         # A fresh manager per call: lm-eval binds task metadata when the manager is built.
         from lm_eval.tasks import TaskManager
 
-        from pct_tasks.paths import task_dir
+        from pct_tasks.io.paths import task_dir
 
         return TaskManager(include_path=str(task_dir()), include_defaults=False, metadata=metadata)
 

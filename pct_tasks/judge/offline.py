@@ -48,9 +48,9 @@ from sklearn.utils.validation import check_is_fitted
 from pct_tasks.errors import PctInputError
 from pct_tasks.labels import JUDGE_LABELS, Stance
 from pct_tasks.minilm import bundled_path
-from pct_tasks.parsing import is_refusal
+from pct_tasks.tasks.parsing import is_refusal
 
-from .prompt import JudgeReply
+from pct_tasks.judge.prompt import JudgeReply
 
 #: Bump when the rules or prototypes change: it is part of the judge identity.
 RULES_VERSION = "2"
@@ -95,7 +95,7 @@ _STANCE_PATTERNS: tuple[tuple[Stance, re.Pattern[str]], ...] = tuple(
     )
 )
 
-# Writing-task refusals that pct_tasks.parsing.is_refusal (survey refusals) does not cover.
+# Writing-task refusals that pct_tasks.tasks.parsing.is_refusal (survey refusals) does not cover.
 _REFUSAL_EXTRA = re.compile(
     r"\b(?:i'm sorry|i am sorry|i apologi[sz]e|sorry),?\s+(?:but\s+)?(?:i|as an ai)"
     r"|\bi (?:can't|cannot|won't|will not|must decline to|am unable to|'m unable to) "

@@ -1,6 +1,6 @@
 """Open-setting compass coordinates from judged labels, and closed-vs-open agreement.
 
-Coordinates reuse ``pct_tasks.scoring`` (the same per-variant formula as pct_closed): a
+Coordinates reuse ``pct_tasks.tasks.scoring`` (the same per-variant formula as pct_closed): a
 judged label's ``answer_index`` is its answer, and none / refusal / invalid / unjudged count
 as missing answers. The closed-vs-open agreement of a proposition is the paper's total
 variation distance between the two settings' distributions over {agree, disagree, none}::
@@ -19,7 +19,7 @@ from typing import Any
 
 from pct_tasks.errors import PctInputError
 from pct_tasks.labels import Setting, stance_or_none
-from pct_tasks.scoring import Coordinates, variant_coordinates
+from pct_tasks.tasks.scoring import Coordinates, variant_coordinates
 
 SIDES = ("agree", "disagree", "none")
 

@@ -20,8 +20,8 @@ from typing import Any
 from pct_tasks.errors import PctInputError
 from pct_tasks.labels import Setting, Stance
 
-from . import Judge
-from .cache import Judgement, JudgementCache, cache_path, judge_ids, text_hash
+from pct_tasks.judge import Judge
+from pct_tasks.judge.cache import Judgement, JudgementCache, cache_path, judge_ids, text_hash
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ def answer_text(record: Any) -> str:
 
 
 def _open_records(paths: PathsLike) -> list[Any]:
-    from pct_tasks.records import read_samples
+    from pct_tasks.io.records import read_samples
 
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
@@ -61,10 +61,10 @@ def make_judge(spec: str = "offline", **kwargs: Any) -> Judge:
     """
     spec = (spec or "").strip()
     if spec == "offline" or spec.startswith("offline:"):
-        from .offline import OfflineStanceClassifier
+        from pct_tasks.judge.offline import OfflineStanceClassifier
 
         return OfflineStanceClassifier().fit()
-    from .lm import LMJudge
+    from pct_tasks.judge.lm import LMJudge
 
     model, sep, args = spec.partition(":")
     if not sep and " " in spec:
@@ -263,7 +263,7 @@ def judged_records(paths: PathsLike, judge_id: str | None = None) -> list[Any]:
     Closed records and unjudged open ones are returned unchanged (open ones keep
     ``"unjudged"``); ``judge_id`` is resolved as in :func:`load_judgements`.
     """
-    from pct_tasks.records import read_samples
+    from pct_tasks.io.records import read_samples
 
     records = read_samples(paths)
     open_idx = [i for i, r in enumerate(records) if r.setting == Setting.OPEN]

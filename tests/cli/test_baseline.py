@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from pct_tasks.baseline import FORMAT, VERSION, read_baseline
+from pct_tasks.analysis.baseline import FORMAT, VERSION, read_baseline
 from pct_tasks.cli import main
 from pct_tasks.errors import PctInputError
 from tests.pct_tasks.analysis import runs

@@ -46,6 +46,6 @@ def test_leaderboard_descending_and_bad_sort(two_runs, capsys):
 
 def test_cli_sort_keys_mirror_the_library():
     from pct_tasks.cli import leaderboard as cli
-    from pct_tasks.leaderboard import SORT_KEYS
+    from pct_tasks.analysis.leaderboard import SORT_KEYS
 
     assert cli.SORT_KEYS == SORT_KEYS

@@ -65,8 +65,8 @@ def wheel_dir(tmp_path_factory):
 
 def test_wheel_carries_tasks_and_data(wheel_dir, tmp_path):
     assert (wheel_dir / "pct_tasks" / "task_configs" / "pct_closed.yaml").is_file()
-    assert (wheel_dir / "pct_tasks" / "resources" / "propositions.json").is_file()
-    code = ("import pct_tasks.paths as p, pct_tasks.data as d; "
+    assert (wheel_dir / "pct_tasks" / "tasks" / "resources" / "propositions.json").is_file()
+    code = ("import pct_tasks.io.paths as p, pct_tasks.tasks.data as d; "
             "print(p.task_dir()); print(len(d.propositions()))")
     res = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True,
                          env={**os.environ, "PYTHONPATH": str(wheel_dir)})

@@ -1,8 +1,8 @@
 from collections import Counter
 
-from pct_tasks import data
+from pct_tasks.tasks import data
 from pct_tasks.labels import ANSWERS, Stance
-from pct_tasks.variants import build_docs, variants
+from pct_tasks.tasks.variants import build_docs, variants
 
 
 def test_benchmark_content_counts():

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from pct_tasks.labels import Stance
-from pct_tasks.parsing import parse_answer, read_selection
+from pct_tasks.tasks.parsing import parse_answer, read_selection
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "selection_repairs.jsonl"
 

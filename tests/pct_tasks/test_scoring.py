@@ -1,6 +1,6 @@
 import pytest
 
-from pct_tasks.scoring import coordinates, summarise, variant_coordinates
+from pct_tasks.tasks.scoring import coordinates, summarise, variant_coordinates
 
 
 @pytest.mark.parametrize(
@@ -30,7 +30,7 @@ def test_hand_computed_mixed_vectors():
     # Three answers from different pages; the weight sums are read from the tables and
     # checked by hand: econ -6 / 8 + 0.38 = -0.37, social -6 / 19.5 + 2.41 = 2.1023 -> 2.1.
     c = coordinates({11: 1, 21: 0, 59: 2})
-    from pct_tasks.data import propositions
+    from pct_tasks.tasks.data import propositions
 
     p = propositions()
     e = p[11].econ_weights[1] + p[21].econ_weights[0] + p[59].econ_weights[2]

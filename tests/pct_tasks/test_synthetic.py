@@ -1,10 +1,10 @@
 from collections import Counter
 
 from pct_tasks.labels import Stance
-from pct_tasks.parsing import parse_answer
-from pct_tasks.scoring import variant_coordinates
-from pct_tasks.synthetic import SyntheticRespondent, planted_tropes, trope_sentences
-from pct_tasks.variants import build_docs
+from pct_tasks.tasks.parsing import parse_answer
+from pct_tasks.tasks.scoring import variant_coordinates
+from pct_tasks.tasks.synthetic import SyntheticRespondent, planted_tropes, trope_sentences
+from pct_tasks.tasks.variants import build_docs
 
 
 def _coords(respondent, docs):

@@ -6,7 +6,7 @@ from collections import Counter
 import pytest
 
 from pct_tasks.errors import PctInputError
-from pct_tasks.variants import build_docs
+from pct_tasks.tasks.variants import build_docs
 
 GOLDEN_CLOSED_USER = (
     "What is your perspective on the following proposition: The only social responsibility of a "
@@ -56,7 +56,7 @@ def test_option_order_is_shuffled_and_identical_across_processes():
     orders = Counter(tuple(d["options"]) for d in docs)
     assert len(orders) == 24  # every permutation occurs
     code = (
-        "import json; from pct_tasks.variants import build_docs; "
+        "import json; from pct_tasks.tasks.variants import build_docs; "
         "print(json.dumps({d['doc_key']: d['options'] for d in build_docs('closed')[:300]}))"
     )
     outs = [

@@ -23,7 +23,7 @@ def _tiny_llama(path, chat_template):
     from tokenizers import Tokenizer, models, pre_tokenizers, trainers
     from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
 
-    from pct_tasks.data import personas, propositions
+    from pct_tasks.tasks.data import personas, propositions
 
     corpus = [p.text for p in propositions()] + [p.sentence for p in personas()]
     tok = Tokenizer(models.BPE(unk_token="<unk>"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from pct_tasks.synthetic import planted_tropes, trope_sentences
+from pct_tasks.tasks.synthetic import planted_tropes, trope_sentences
 
 FILLER = "filler"
 

@@ -7,7 +7,7 @@ import hashlib
 import numpy as np
 import pytest
 
-from pct_tasks.records import SampleRecord
+from pct_tasks.io.records import SampleRecord
 
 
 @pytest.fixture(scope="session")

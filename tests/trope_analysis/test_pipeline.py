@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from pct_tasks.records import read_samples
+from pct_tasks.io.records import read_samples
 from trope_analysis import GroupClusterer, TropePipeline, justification_table, make_pipeline, mine_tropes
 from trope_analysis import cluster as cluster_module
 from trope_analysis.report import slug
 
-from ._planted import precision_recall
+from tests.trope_analysis._planted import precision_recall
 
 N_PROPOSITIONS = 6
 
@@ -120,7 +120,7 @@ def test_statistics_tables(mined):
 
 
 def test_precomputed_embeddings_skip_the_embedder(hash_embedder):
-    from .conftest import make_record
+    from tests.trope_analysis.conftest import make_record
 
     records = [make_record(i, "Taxes pay for the schools of every child in town.") for i in range(12)]
     # Other sentences in the group: a trope holding half the group or more is dropped.

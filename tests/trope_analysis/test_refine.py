@@ -2,7 +2,7 @@ import numpy as np
 
 from trope_analysis import GroupClusterer, TropePipeline, TropeRefiner
 
-from .conftest import make_record
+from tests.trope_analysis.conftest import make_record
 
 
 class FakeLM:

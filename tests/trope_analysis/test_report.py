@@ -3,7 +3,7 @@
 from trope_analysis import GroupClusterer, TropePipeline, justification_table, mine_tropes, read_labels
 from trope_analysis.report import trope_report_section
 
-from .conftest import make_record
+from tests.trope_analysis.conftest import make_record
 
 EVIL = "<script>alert(1)</script> taxes are theft and must go."
 FORMULA = "=HYPERLINK(\"http://x\") is what markets do best."

@@ -5,7 +5,7 @@ import pytest
 from trope_analysis import GroupClusterer, TropePipeline
 from trope_analysis.sharing import benjamini_hochberg, both_sides, jaccard, model_summary, overrepresentation
 
-from .conftest import make_record
+from tests.trope_analysis.conftest import make_record
 
 TAX = "Taxes pay for the schools of every child in our town."
 MARKET = "Free markets allocate scarce goods better than any planner."

@@ -7,11 +7,11 @@ import pandas as pd
 
 
 def section_colours(sections) -> dict[str, tuple]:
-    """A fixed colour per PCT section (the order of ``pct_tasks.data.sections()``)."""
+    """A fixed colour per PCT section (the order of ``pct_tasks.tasks.data.sections()``)."""
     import matplotlib
 
     try:
-        from pct_tasks.data import sections as pct_sections
+        from pct_tasks.tasks.data import sections as pct_sections
 
         order = list(pct_sections())
     except Exception:  # pragma: no cover - data always ships with pct_tasks

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from . import runs
+from tests.pct_tasks.analysis import runs
 
 
 @pytest.fixture(scope="session")
@@ -22,7 +22,7 @@ def judged_data():
     """In-memory records with a perfect judge on the open answers (no files)."""
     from pct_tasks.analysis import load_runs
 
-    from .synth import synthetic_records
+    from tests.pct_tasks.analysis.synth import synthetic_records
 
     return load_runs([], records=synthetic_records(categories=["political_orientation", "gender"],
                                                    templates=[0, 1, 2]))

@@ -10,9 +10,9 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from pct_tasks.parsing import parse_answer
-from pct_tasks.synthetic import SyntheticRespondent
-from pct_tasks.variants import build_docs
+from pct_tasks.tasks.parsing import parse_answer
+from pct_tasks.tasks.synthetic import SyntheticRespondent
+from pct_tasks.tasks.variants import build_docs
 
 
 def synthetic_records(

@@ -5,7 +5,7 @@ import pytest
 
 from pct_tasks.analysis import agreement, load_runs
 
-from .synth import synthetic_records
+from tests.pct_tasks.analysis.synth import synthetic_records
 
 
 def test_tvd_is_a_distance_in_unit_range(judged_data):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from pct_tasks import scoring
+from pct_tasks.tasks import scoring
 from pct_tasks.analysis import compass
 from pct_tasks.labels import Stance
 

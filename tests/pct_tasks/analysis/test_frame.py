@@ -5,7 +5,7 @@ import pytest
 from pct_tasks.analysis import load_runs
 from pct_tasks.errors import PctInputError
 
-from . import runs
+from tests.pct_tasks.analysis import runs
 
 
 def test_runs_are_found_by_content(main_run):

@@ -1,4 +1,4 @@
-"""pct_tasks.outputs and pct_tasks.provenance: the safe writers every output goes through."""
+"""pct_tasks.io.outputs and pct_tasks.io.provenance: the safe writers every output goes through."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import json
 import pandas as pd
 import pyarrow.parquet as pq
 
-from pct_tasks import outputs
-from pct_tasks.provenance import describe_run, provenance, summary_line
+from pct_tasks.io import outputs
+from pct_tasks.io.provenance import describe_run, provenance, summary_line
 
 
 def test_csv_cells_are_neutralised():

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 from pct_tasks.labels import Setting
-from pct_tasks.synthetic import SyntheticRespondent
-from pct_tasks.variants import build_docs
+from pct_tasks.tasks.synthetic import SyntheticRespondent
+from pct_tasks.tasks.variants import build_docs
 
 TS = "2026-01-01T00-00-00.000000"
 

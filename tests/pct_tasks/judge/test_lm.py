@@ -11,8 +11,8 @@ from pct_tasks.judge import LMJudge, load_judgements, make_judge, run_judge
 from pct_tasks.judge.cache import JudgementCache
 from pct_tasks.labels import Stance
 
-from .mock_openai import MockChatServer
-from .synthetic_run import write_run
+from tests.pct_tasks.judge.mock_openai import MockChatServer
+from tests.pct_tasks.judge.synthetic_run import write_run
 
 
 def scripted_reply(messages):
@@ -79,7 +79,7 @@ def test_task_documents_from_a_samples_folder(run, tmp_path):
     import pytest as _pytest
 
     from pct_tasks.errors import PctInputError
-    from pct_tasks.judge.task import judge_docs, process_results
+    from pct_tasks.judge.hooks import judge_docs, process_results
 
     docs = judge_docs(samples=str(run), version=1.0, model="ignored")["test"]
     assert len(docs) == 62 and "variant" not in docs.column_names

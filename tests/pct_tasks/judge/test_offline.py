@@ -8,9 +8,9 @@ from pct_tasks.errors import PctInputError
 from pct_tasks.judge import Judge, OfflineStanceClassifier
 from pct_tasks.judge.offline import _sentences, explicit_stance, looks_like_refusal, negate
 from pct_tasks.labels import Stance
-from pct_tasks.variants import build_docs
+from pct_tasks.tasks.variants import build_docs
 
-from .synthetic_run import truth
+from tests.pct_tasks.judge.synthetic_run import truth
 
 
 @pytest.mark.parametrize(("text", "stance"), [
@@ -176,8 +176,8 @@ def test_recovers_the_synthetic_respondents_stance(offline_classifier):
     """The offline judge reads the synthetic respondent's intended stance on >= 99% of open
     answers (measured: 2604/2604 = 100% on templates 0 and 5, seed 0; refusals count as
     refusal)."""
-    from pct_tasks.parsing import parse_answer
-    from pct_tasks.synthetic import SyntheticRespondent
+    from pct_tasks.tasks.parsing import parse_answer
+    from pct_tasks.tasks.synthetic import SyntheticRespondent
 
     bot = SyntheticRespondent(seed=0)
     docs = build_docs("open", templates=[0, 5])

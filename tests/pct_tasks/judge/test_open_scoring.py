@@ -6,7 +6,7 @@ import pytest
 
 from pct_tasks.errors import PctInputError
 from pct_tasks.judge import closed_open_tvd, open_coordinates
-from pct_tasks.scoring import Coordinates
+from pct_tasks.tasks.scoring import Coordinates
 
 
 def rec(variant, pid, stance, setting="open", run_id="r1"):

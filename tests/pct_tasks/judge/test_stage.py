@@ -9,7 +9,7 @@ from pct_tasks.judge import JudgeReply, judged_records, load_judgements, run_jud
 from pct_tasks.judge.cache import Judgement, JudgementCache, text_hash
 from pct_tasks.labels import Stance
 
-from .synthetic_run import truth, write_run
+from tests.pct_tasks.judge.synthetic_run import truth, write_run
 
 
 class CountingJudge:
@@ -102,7 +102,7 @@ def test_a_second_run_with_the_same_answers_is_copied_not_judged(tmp_path):
 
 
 def test_empty_answers_are_none_without_a_call(tmp_path):
-    from pct_tasks.variants import build_docs
+    from pct_tasks.tasks.variants import build_docs
 
     key = build_docs("open", templates=[0], personas=["18"])[0]["doc_key"]
     run = write_run(tmp_path / "m", templates=(0,), personas=["18"], responses={key: ""})

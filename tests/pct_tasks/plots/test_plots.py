@@ -6,10 +6,10 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Ellipse
 
 from pct_tasks.analysis import agreement, compass, effects, load_runs
-from pct_tasks.outputs import figure_bytes
-from pct_tasks.plots import plot_compass, plot_effect_heatmap, plot_stance_bars, plot_tvd
+from pct_tasks.io.outputs import figure_bytes
+from pct_tasks.analysis.plots import plot_compass, plot_effect_heatmap, plot_stance_bars, plot_tvd
 
-from ..analysis.synth import synthetic_records
+from tests.pct_tasks.analysis.synth import synthetic_records
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +42,7 @@ def test_compass_plot(variants):
 def test_confidence_ellipse_shrinks_with_more_points():
     import numpy as np
 
-    from pct_tasks.plots.compass import confidence_ellipse
+    from pct_tasks.analysis.plots.compass import confidence_ellipse
 
     rng = np.random.default_rng(0)
     x, y = rng.normal(size=200), rng.normal(size=200)

@@ -18,7 +18,7 @@ from functools import cache
 
 import numpy as np
 
-from .data import N_PROPOSITIONS, propositions, scoring_constants
+from pct_tasks.tasks.data import N_PROPOSITIONS, propositions, scoring_constants
 
 #: Bootstrap settings used for the task metrics (recorded in the results via metadata).
 BOOTSTRAP_ITERS = 2000

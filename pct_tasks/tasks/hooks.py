@@ -1,6 +1,6 @@
 """lm-eval entry points of the PCT tasks (named for the YAML key they serve).
 
-The YAMLs in ``task_configs/`` point here with ``!function pct_tasks.hooks.<name>``. The
+The YAMLs in ``task_configs/`` point here with ``!function pct_tasks.tasks.hooks.<name>``. The
 logic lives in ``variants`` (documents), ``parsing`` (answers) and ``scoring`` (coordinates);
 this module only adapts it to lm-eval's calling conventions.
 
@@ -19,10 +19,10 @@ from typing import Any
 
 import datasets
 
-from .labels import Setting, Stance, stance_or_none
-from .parsing import parse_answer
-from .scoring import AxisSummary, summarise, variant_coordinates
-from .variants import build_docs, variant_index
+from pct_tasks.labels import Setting, Stance, stance_or_none
+from pct_tasks.tasks.parsing import parse_answer
+from pct_tasks.tasks.scoring import AxisSummary, summarise, variant_coordinates
+from pct_tasks.tasks.variants import build_docs, variant_index
 
 # -- documents (custom_dataset) ---------------------------------------------------------
 

@@ -1,6 +1,6 @@
 """The CI gate: does a new checkpoint answer the PCT like its baseline?
 
-:func:`compare` takes two :class:`~pct_tasks.baseline.Baseline` summaries (one read from a
+:func:`compare` takes two :class:`~pct_tasks.analysis.baseline.Baseline` summaries (one read from a
 baseline file, one computed from the new run) and returns a :class:`Comparison`.
 
 1. **Comparability.** Runs with different task versions or different prompt sets (the
@@ -26,10 +26,10 @@ from typing import Any
 
 import numpy as np
 
-from .baseline import CODE_STANCES, MISSING, Baseline
-from .labels import UNJUDGED, Stance
-from .outputs import escape_markdown, markdown_table
-from .scoring import BOOTSTRAP_ITERS, BOOTSTRAP_SEED
+from pct_tasks.analysis.baseline import CODE_STANCES, MISSING, Baseline
+from pct_tasks.labels import UNJUDGED, Stance
+from pct_tasks.io.outputs import escape_markdown, markdown_table
+from pct_tasks.tasks.scoring import BOOTSTRAP_ITERS, BOOTSTRAP_SEED
 
 EXIT_PASS, EXIT_FAIL, EXIT_REFUSED = 0, 1, 3
 

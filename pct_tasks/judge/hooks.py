@@ -24,8 +24,8 @@ from typing import Any
 from pct_tasks.errors import PctInputError
 from pct_tasks.labels import Stance
 
-from .cache import text_hash
-from .prompt import SYSTEM_PROMPT, parse_reply, user_text
+from pct_tasks.judge.cache import text_hash
+from pct_tasks.judge.prompt import SYSTEM_PROMPT, parse_reply, user_text
 
 
 def make_doc(proposition_id: int, proposition: str, answer: str) -> dict[str, Any]:
@@ -47,7 +47,7 @@ def make_doc(proposition_id: int, proposition: str, answer: str) -> dict[str, An
 
 
 def _from_samples(paths: Any) -> list[dict[str, Any]]:
-    from .stage import _open_records, answer_text
+    from pct_tasks.judge.stage import _open_records, answer_text
 
     docs: dict[str, dict[str, Any]] = {}
     for r in _open_records(paths if isinstance(paths, list) else [paths]):

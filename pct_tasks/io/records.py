@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import PctInputError
-from .labels import Setting
-from .parsing import parse_answer
+from pct_tasks.errors import PctInputError
+from pct_tasks.labels import Setting
+from pct_tasks.tasks.parsing import parse_answer
 
 _TIMESTAMP = re.compile(r"_(\d{4}-\d{2}-\d{2}T[\d\-.:]+)\.jsonl?$")
 _REQUIRED_DOC_FIELDS = ("setting", "category", "persona", "template_id", "proposition_id", "variant")

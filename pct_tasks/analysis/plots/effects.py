@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .style import PAGE_WIDTH, category_label, new_figure, plain, styled
+from pct_tasks.analysis.plots.style import PAGE_WIDTH, category_label, new_figure, plain, styled
 
 
 @styled

@@ -36,8 +36,8 @@ from importlib import resources
 from statistics import NormalDist
 from typing import Any
 
-from .data import option_texts, propositions
-from .labels import ANSWERS, UNJUDGED, Setting, Stance
+from pct_tasks.tasks.data import option_texts, propositions
+from pct_tasks.labels import ANSWERS, UNJUDGED, Setting, Stance
 
 MODEL_NAME = "pct-synthetic"
 NONE_BAND = 0.12
@@ -62,7 +62,7 @@ def _pick(seq, *parts):
 
 @cache
 def _bank() -> dict[str, Any]:
-    path = resources.files("pct_tasks.resources").joinpath("synthetic_bank.json")
+    path = resources.files("pct_tasks.tasks.resources").joinpath("synthetic_bank.json")
     return json.loads(path.read_text(encoding="utf-8"))
 
 

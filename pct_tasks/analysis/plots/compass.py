@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .style import COLUMN_WIDTH, category_label, category_style, new_figure, plain, styled
+from pct_tasks.analysis.plots.style import COLUMN_WIDTH, category_label, category_style, new_figure, plain, styled
 
 #: Quadrant shading in the politicalcompass.org colours (authoritarian left red, authoritarian
 #: right blue, libertarian left green, libertarian right purple), kept light.

@@ -22,7 +22,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .labels import UNJUDGED, Setting, Stance
+from pct_tasks.labels import UNJUDGED, Setting, Stance
 
 
 @dataclass(frozen=True)

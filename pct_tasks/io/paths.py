@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-_PACKAGE = Path(__file__).resolve().parent
+# This module lives in pct_tasks/io/; the package root is one level up.
+_PACKAGE = Path(__file__).resolve().parent.parent
 
 
 def task_dir() -> Path:

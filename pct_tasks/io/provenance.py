@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from importlib import metadata
 from typing import Any
 
-from . import __version__
+from pct_tasks import __version__
 
 #: Libraries whose versions can change a number in an output.
 TRACKED_LIBRARIES: tuple[str, ...] = (
@@ -29,7 +29,7 @@ TRACKED_LIBRARIES: tuple[str, ...] = (
     "pyarrow",
 )
 
-#: Fields of a run's identity (pct_tasks.records.RunInfo) recorded in provenance.
+#: Fields of a run's identity (pct_tasks.io.records.RunInfo) recorded in provenance.
 RUN_FIELDS: tuple[str, ...] = (
     "run_id",
     "model",

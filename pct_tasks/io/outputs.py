@@ -229,7 +229,7 @@ def write_json(path: str | os.PathLike, obj: Any, prov: Mapping[str, Any] | None
 def write_markdown(path: str | os.PathLike, text: str, prov: Mapping[str, Any] | None = None) -> Path:
     """Write markdown with an HTML comment naming what produced it (invisible when rendered)."""
     if prov is not None:
-        from .provenance import summary_line
+        from pct_tasks.io.provenance import summary_line
 
         # "--" may not appear inside an HTML comment.
         line = summary_line(prov).replace("--", "- -")
@@ -241,7 +241,7 @@ def figure_bytes(fig: Any, fmt: str, prov: Mapping[str, Any] | None = None, dpi:
     """Render a matplotlib figure to PNG or SVG bytes with the provenance in its metadata."""
     meta: dict[str, str] = {}
     if prov is not None:
-        from .provenance import summary_line
+        from pct_tasks.io.provenance import summary_line
 
         key = "Description" if fmt in ("png", "svg") else "Subject"
         meta = {key: summary_line(prov)}

@@ -33,9 +33,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .data import N_PROPOSITIONS
-from .errors import PctInputError
-from .labels import Stance
+from pct_tasks.tasks.data import N_PROPOSITIONS
+from pct_tasks.errors import PctInputError
+from pct_tasks.labels import Stance
 
 FORMAT = "pct-baseline"
 VERSION = 1
@@ -90,7 +90,7 @@ def from_run(data: Any, run_id: str | None = None) -> Baseline:
     Raises:
         PctInputError: ``data`` holds several runs and ``run_id`` is not given (or unknown).
     """
-    from .analysis import compass
+    from pct_tasks.analysis import compass
 
     if run_id is None:
         if len(data.runs) != 1:
@@ -134,7 +134,7 @@ def from_run(data: Any, run_id: str | None = None) -> Baseline:
 
 def write_baseline(baseline: Baseline, path: str | os.PathLike, prov: Mapping[str, Any] | None = None) -> Path:
     """Write a baseline file atomically (compact JSON: it is meant to be committed)."""
-    from .outputs import _plain, atomic_write_text
+    from pct_tasks.io.outputs import _plain, atomic_write_text
 
     obj = baseline.to_json()
     if prov is not None:

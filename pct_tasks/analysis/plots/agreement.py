@@ -7,8 +7,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..analysis.agreement import CLASSES
-from .style import PAGE_WIDTH, STANCE_COLOURS, category_label, category_style, new_figure, plain, styled
+from pct_tasks.analysis.agreement import CLASSES
+from pct_tasks.analysis.plots.style import PAGE_WIDTH, STANCE_COLOURS, category_label, category_style, new_figure, plain, styled
 
 
 @styled

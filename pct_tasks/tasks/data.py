@@ -12,7 +12,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from .labels import Setting
+from pct_tasks.labels import Setting
 
 N_PROPOSITIONS = 62
 
@@ -49,7 +49,7 @@ class ScoringConstants:
 
 
 def _load(name: str) -> dict[str, Any]:
-    path = resources.files("pct_tasks.resources").joinpath(name)
+    path = resources.files("pct_tasks.tasks.resources").joinpath(name)
     return json.loads(path.read_text(encoding="utf-8"))
 
 

@@ -10,10 +10,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .data import category_labels, personas
-from .labels import stance_or_none
-from .records import SampleRecord
-from .scoring import summarise, variant_coordinates
+from pct_tasks.tasks.data import category_labels, personas
+from pct_tasks.labels import stance_or_none
+from pct_tasks.io.records import SampleRecord
+from pct_tasks.tasks.scoring import summarise, variant_coordinates
 
 
 @dataclass(frozen=True)

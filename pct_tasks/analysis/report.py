@@ -1,7 +1,7 @@
 """``pct report``: every coarse-grained output of one analysis, and one self-contained HTML page.
 
 :func:`build_report` reads the runs, computes the tables, fits the models, draws the figures,
-writes them through :class:`pct_tasks.outputs.OutputDir` (atomic files, escaped text,
+writes them through :class:`pct_tasks.io.outputs.OutputDir` (atomic files, escaped text,
 neutralised CSV, provenance everywhere, a manifest), and writes ``report.html`` last. The
 manifest says ``"complete": true`` only after that, so an interrupted or failed run never
 leaves a report that looks finished; re-running with the same inputs and options resumes
@@ -36,11 +36,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .errors import PctInputError
-from .outputs import OutputDir, escape_html, figure_bytes, html_table, to_json
-from .provenance import provenance, summary_line
-from .scoring import BOOTSTRAP_ITERS, BOOTSTRAP_SEED
+from pct_tasks import __version__
+from pct_tasks.errors import PctInputError
+from pct_tasks.io.outputs import OutputDir, escape_html, figure_bytes, html_table, to_json
+from pct_tasks.io.provenance import provenance, summary_line
+from pct_tasks.tasks.scoring import BOOTSTRAP_ITERS, BOOTSTRAP_SEED
 
 REPORT_FILE = "report.html"
 TROPE_DIR_NAMES = ("tropes",)
@@ -207,10 +207,10 @@ def build_report(
 
     from tqdm.auto import tqdm
 
-    from .analysis import agreement, compass, effects
-    from .analysis.frame import load_runs
-    from .leaderboard import leaderboard, to_markdown
-    from .plots import plot_compass, plot_effect_heatmap, plot_stance_bars, plot_tvd
+    from pct_tasks.analysis import agreement, compass, effects
+    from pct_tasks.analysis.frame import load_runs
+    from pct_tasks.analysis.leaderboard import leaderboard, to_markdown
+    from pct_tasks.analysis.plots import plot_compass, plot_effect_heatmap, plot_stance_bars, plot_tvd
 
     options = options or ReportOptions()
     if options.correction not in effects.CORRECTIONS:

@@ -20,7 +20,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from .records import prompt_text
+from pct_tasks.io.records import prompt_text
 
 log = logging.getLogger("pct_tasks")
 

@@ -56,7 +56,7 @@ def category_style(category: str, index: int = 0) -> tuple[str, str]:
 
 
 def category_label(category: str) -> str:
-    from ..data import category_labels
+    from pct_tasks.tasks.data import category_labels
 
     return category_labels().get(category, category)
 

@@ -14,7 +14,7 @@ from lm_eval.api.model import LM
 from lm_eval.api.registry import register_model
 from tqdm import tqdm
 
-from .synthetic import MODEL_NAME, SyntheticRespondent
+from pct_tasks.tasks.synthetic import MODEL_NAME, SyntheticRespondent
 
 _SYSTEM, _USER, _ASSISTANT = "<|system|>\n", "<|user|>\n", "<|assistant|>\n"
 
