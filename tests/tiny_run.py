@@ -12,7 +12,7 @@ STAMP = "2026-01-01T00-00-00.000000"
 
 
 def write_tiny_run(folder: str | Path, seed: int = 0, model_args: dict | None = None,
-                   stamp: str = STAMP, leaning: float = 0.0) -> Path:
+                   stamp: str = STAMP, leaning: float = 0.0, templates: int = 10) -> Path:
     """Write results_<stamp>.json and samples_pct_{closed,open}_base_<stamp>.jsonl into
     ``folder``; returns the folder."""
     from pct_tasks.tasks.synthetic import SyntheticRespondent
@@ -28,7 +28,7 @@ def write_tiny_run(folder: str | Path, seed: int = 0, model_args: dict | None = 
     (folder / f"results_{stamp}.json").write_text(json.dumps(results), encoding="utf-8")
     for setting in ("closed", "open"):
         lines = []
-        for i, variant in enumerate(variants(setting, base=True)):
+        for i, variant in enumerate(variants(setting, base=True)[:templates]):
             for pid in range(62):
                 doc = make_doc(variant, pid)
                 text = respondent.respond(doc)
