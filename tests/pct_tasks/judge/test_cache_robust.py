@@ -12,9 +12,8 @@ from pathlib import Path
 import pytest
 
 from pct_tasks.judge import JudgeReply, load_judgements, run_judge
-from pct_tasks.judge.cache import Judgement, JudgementCache, text_hash
+from pct_tasks.judge.cache import Judgement, text_hash
 from pct_tasks.labels import Stance
-
 from tests.pct_tasks.judge.synthetic_run import write_run
 
 
