@@ -181,6 +181,8 @@ def load_runs(
                                  "model_args": first["model_args"]})
         info["run_id"] = str(run_id)
         info.setdefault("model", str(first["model"]))
+        # Written with every output's provenance: how many samples were read, per task.
+        info["samples_per_task"] = {str(t): int(n) for t, n in group.groupby("task", observed=True).size().items()}
         runs[str(run_id)] = info
 
     judge_status: dict[str, float | None] = {}

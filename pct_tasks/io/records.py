@@ -32,6 +32,9 @@ from pct_tasks.tasks.parsing import parse_answer
 logger = logging.getLogger(__name__)
 
 _TIMESTAMP = re.compile(r"_(\d{4}-\d{2}-\d{2}T[\d\-.:]+)\.jsonl?$")
+#: The most characters one answer contributes downstream (parsing, judge, tropes); longer
+#: answers are cut, and the read summary says how many were (a 50 MB answer stays cheap).
+MAX_RESPONSE_CHARS = 200_000
 _REQUIRED_DOC_FIELDS = ("setting", "category", "persona", "template_id", "proposition_id", "variant")
 
 
@@ -307,7 +310,7 @@ def read_samples(paths: str | Path | Iterable[str | Path]) -> list[SampleRecord]
 
 def _record(sample: dict[str, Any], info: RunInfo, task: str, path: Path, n: int) -> SampleRecord:
     doc = sample["doc"]
-    text = _response_text(sample)
+    text = _response_text(sample)[:MAX_RESPONSE_CHARS]
     parsed = parse_answer(text, doc["setting"], doc.get("options"))
     stance = sample.get("stance") or parsed.stance_label
     return SampleRecord(
@@ -364,6 +367,9 @@ def read_summary(records: list[SampleRecord], infos: Mapping[Path, RunInfo] | No
     labels = run_labels(runs)
     lines = [f"read {len(records):,} samples from {len(runs)} run{'s' if len(runs) != 1 else ''}"
              + (" (kept apart by run identity)" if len(runs) > 1 else "")]
+    cut = sum(len(r.response) >= MAX_RESPONSE_CHARS for r in records)
+    if cut:
+        lines[0] += f"; {cut:,} answers cut to the first {MAX_RESPONSE_CHARS:,} characters"
     for rid, entry in runs.items():
         tasks = ", ".join(f"{t} {k:,}" for t, k in sorted(entry["tasks"].items()))
         lines.append(f"  {labels[rid]} [{rid}]: {tasks}")
@@ -380,6 +386,7 @@ def samples_per_task(records: Iterable[Any]) -> dict[str, dict[str, int]]:
 
 
 __all__ = [
+    "MAX_RESPONSE_CHARS",
     "RunInfo",
     "SampleRecord",
     "check_collisions",

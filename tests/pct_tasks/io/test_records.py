@@ -133,3 +133,19 @@ def test_two_runs_sharing_a_results_file_are_refused_with_identities(tmp_path):
     text = str(exc.value)
     assert "under one run identity pct-synthetic [" in text and "(620 samples)" in text
     assert "results: " in text and "results_only.json" in text
+
+
+def test_a_huge_answer_is_cut_and_said(run, caplog):
+    from pct_tasks.io.records import MAX_RESPONSE_CHARS
+
+    path = next(run.glob("samples_pct_open_base_*.jsonl"))
+    lines = path.read_text(encoding="utf-8").splitlines()
+    sample = json.loads(lines[0])
+    sample["resps"] = [["agree " * 2_000_000]]
+    sample["filtered_resps"] = ["agree " * 2_000_000]
+    lines[0] = json.dumps(sample)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with caplog.at_level(logging.INFO, logger="pct_tasks.io.records"):
+        records = read_samples(run)
+    assert max(len(r.response) for r in records) == MAX_RESPONSE_CHARS
+    assert f"; 1 answers cut to the first {MAX_RESPONSE_CHARS:,} characters" in caplog.text
