@@ -11,13 +11,19 @@ each other. Many small shards are merged into one by ``compact``.
 from __future__ import annotations
 
 import hashlib
+import io
+import logging
 import os
-import re
-import tempfile
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+
+from pct_tasks.io.outputs import atomic_write_bytes
+from pct_tasks.io.paths import slug
+
+logger = logging.getLogger(__name__)
 
 KEY_DTYPE = np.dtype("S16")
 
@@ -50,9 +56,9 @@ class EmbeddingCache:
     def __init__(self, directory: str | os.PathLike, model_id: str):
         self.directory = Path(directory)
         self.model_id = model_id
-        slug = re.sub(r"[^A-Za-z0-9]+", "-", model_id.split("/")[-1])[:40].strip("-")
+        name = slug(model_id.split("/")[-1], 40, default="model")
         digest = hashlib.blake2b(model_id.encode(), digest_size=8).hexdigest()
-        self.path = self.directory / f"{slug}-{digest}"
+        self.path = self.directory / f"{name}-{digest}"
         self._keys = np.empty(0, dtype=KEY_DTYPE)
         self._vectors: np.ndarray | None = None
         self._loaded_shards: tuple[str, ...] = ()
@@ -67,9 +73,19 @@ class EmbeddingCache:
             return
         keys, vectors = [], []
         for shard in shards:
-            with np.load(shard) as data:
-                keys.append(data["keys"])
-                vectors.append(data["vectors"])
+            try:
+                with np.load(shard) as data:
+                    k, v = data["keys"], data["vectors"]
+                # A shard is named by the digest of its keys; the zip's CRCs cover the vectors.
+                if shard.name != _shard_name(k) or len(k) != len(v):
+                    raise ValueError("checksum mismatch")
+            except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
+                logger.warning("%s: damaged embedding cache shard (%s); discarded, its sentences "
+                               "will be embedded again", shard, exc)
+                shard.unlink(missing_ok=True)
+                continue
+            keys.append(k)
+            vectors.append(v)
         if keys:
             all_keys = np.concatenate(keys)
             all_vectors = np.concatenate(vectors)
@@ -99,8 +115,7 @@ class EmbeddingCache:
         keys = np.asarray(keys, dtype=KEY_DTYPE)
         order = np.argsort(keys, kind="stable")
         keys, vectors = keys[order], np.ascontiguousarray(vectors[order], dtype=np.float32)
-        name = f"shard-{hashlib.blake2b(keys.tobytes(), digest_size=12).hexdigest()}.npz"
-        _save_npz(self.path / name, keys=keys, vectors=vectors)
+        _save_npz(self.path / _shard_name(keys), keys=keys, vectors=vectors)
 
     def compact(self, max_shards: int = 32) -> None:
         """Merge all shards into one when there are more than ``max_shards``."""
@@ -109,7 +124,7 @@ class EmbeddingCache:
             return
         self._loaded_shards = ()
         self._load()
-        name = f"shard-{hashlib.blake2b(self._keys.tobytes(), digest_size=12).hexdigest()}.npz"
+        name = _shard_name(self._keys)
         _save_npz(self.path / name, keys=self._keys, vectors=self._vectors)
         for shard in shards:
             if shard.name != name:
@@ -117,16 +132,14 @@ class EmbeddingCache:
         self._loaded_shards = (name,)
 
 
+def _shard_name(keys: np.ndarray) -> str:
+    return f"shard-{hashlib.blake2b(np.asarray(keys, dtype=KEY_DTYPE).tobytes(), digest_size=12).hexdigest()}.npz"
+
+
 def _save_npz(path: Path, **arrays: np.ndarray) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".npz")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            np.savez(fh, **arrays)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    buf = io.BytesIO()
+    np.savez(buf, **arrays)
+    atomic_write_bytes(path, buf.getvalue())
 
 
 __all__ = ["EmbeddingCache", "default_cache_dir", "sentence_key", "sentence_keys"]

@@ -3,8 +3,9 @@
 One row per sample with a justification: its identity (run, model, setting, persona,
 template, proposition), its text and its stance. Closed answers carry the parsed stance. Open
 answers carry the judge's label when a judge has labelled them (read from beside the run, or
-given as a ``labels`` mapping); otherwise their stance is ``"unknown"``, and the outputs say
-how many were unknown.
+given as a ``labels`` mapping); otherwise their stance is ``labels.UNJUDGED``, and the outputs
+say how many were unjudged. Runs are told apart by run identity, never by model name: the
+``model`` column holds a display label unique per run (``provenance.run_labels``).
 """
 
 from __future__ import annotations
@@ -19,10 +20,11 @@ from typing import Any
 import pandas as pd
 
 from pct_tasks.errors import PctInputError
-from pct_tasks.labels import Stance
+from pct_tasks.io.provenance import run_labels
+from pct_tasks.labels import UNJUDGED, Stance
 
-#: The stance of an open answer that no judge has labelled.
-UNKNOWN = "unknown"
+#: The stance of an open answer that no judge has labelled (the one spelling, in labels).
+UNKNOWN = UNJUDGED
 
 #: Columns of the justification table, in order.
 COLUMNS = (
@@ -100,6 +102,8 @@ def justification_table(records: Iterable[Any], labels: Labels | None = None, le
     if level not in ("direction", "stance"):
         raise ValueError(f"justification_table: level must be 'direction' or 'stance', got {level!r}")
     labels = labels or {}
+    records = list(records)
+    names = run_labels({r.run_id: {"model": r.model, "model_args": r.model_args} for r in records})
     rows = []
     for r in records:
         text = (r.justification or "").strip()
@@ -113,7 +117,7 @@ def justification_table(records: Iterable[Any], labels: Labels | None = None, le
         if stance == Stance.INVALID:
             continue  # nothing could be read from it; its text is not a justification
         rows.append((
-            r.run_id, r.model, r.setting, r.category, r.persona, int(r.template_id), int(r.proposition_id),
+            r.run_id, names[r.run_id], r.setting, r.category, r.persona, int(r.template_id), int(r.proposition_id),
             r.proposition, r.section, r.variant, r.doc_key, stance, side_of(stance, level), text,
             str(r.source), int(r.line),
         ))

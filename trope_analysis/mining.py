@@ -88,7 +88,7 @@ def mine_tropes(
         n_permutations: permutations per over-representation test.
         top_n: tropes per bubble chart.
     """
-    from pct_tasks.io.outputs import OutputDir
+    from pct_tasks.io.outputs import TROPES_MANIFEST, OutputDir
     from pct_tasks.io.provenance import provenance
 
     from trope_analysis import sharing
@@ -122,7 +122,7 @@ def mine_tropes(
                       inputs=sorted({str(r.source) for r in records}))
     prov["created_utc"] = None  # the same input must give byte-identical outputs
     prov["settings"]["pipeline"] = settings["pipeline"]
-    outdir = OutputDir(out, prov, _fingerprint(docs, settings))
+    outdir = OutputDir(out, prov, _fingerprint(docs, settings), manifest=TROPES_MANIFEST)
     n_open = int((docs["setting"] == "open").sum())
     n_unknown = int((docs["stance"] == UNKNOWN).sum())
     unknown_note = (

@@ -10,11 +10,12 @@ from pathlib import Path
 import pandas as pd
 
 from pct_tasks.io.outputs import escape_html
+from pct_tasks.io.paths import slug as paths_slug
 
 
 def slug(value: str) -> str:
-    """A file-name-safe form of a model name."""
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", str(value)).strip("_") or "model"
+    """A file-name-safe form of a model name (``pct_tasks.io.paths.slug``)."""
+    return paths_slug(value, default="model")
 
 
 def _md(text: str) -> str:

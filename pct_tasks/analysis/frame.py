@@ -17,7 +17,7 @@ import pandas as pd
 
 from pct_tasks.errors import PctInputError
 from pct_tasks.labels import UNJUDGED, Stance
-from pct_tasks.io.provenance import describe_run
+from pct_tasks.io.provenance import describe_run, run_labels
 
 #: The columns of :attr:`RunData.samples`, in order (SampleRecord's fields).
 SAMPLE_COLUMNS: tuple[str, ...] = (
@@ -79,23 +79,6 @@ class RunData:
     def open_judged(self, run_id: str) -> bool:
         share = self.judge_status.get(run_id)
         return bool(share) and share > 0
-
-
-def run_labels(runs: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
-    """Display names: the model name; model args or the id prefix added where names clash."""
-    base = {rid: str(info.get("model") or "?") for rid, info in runs.items()}
-    counts: dict[str, int] = {}
-    for name in base.values():
-        counts[name] = counts.get(name, 0) + 1
-    out = {}
-    for rid, name in base.items():
-        if counts[name] > 1:
-            args = str(runs[rid].get("model_args") or "")
-            name = f"{name} ({args})" if args else f"{name} [{rid[:8]}]"
-        out[rid] = name
-    if len(set(out.values())) < len(out):
-        out = {rid: f"{name} [{rid[:8]}]" for rid, name in out.items()}
-    return out
 
 
 def _get(record: Any, name: str) -> Any:
@@ -198,6 +181,8 @@ def load_runs(
                                  "model_args": first["model_args"]})
         info["run_id"] = str(run_id)
         info.setdefault("model", str(first["model"]))
+        # Written with every output's provenance: how many samples were read, per task.
+        info["samples_per_task"] = {str(t): int(n) for t, n in group.groupby("task", observed=True).size().items()}
         runs[str(run_id)] = info
 
     judge_status: dict[str, float | None] = {}

@@ -39,6 +39,7 @@ from typing import Any
 from pct_tasks import __version__
 from pct_tasks.errors import PctInputError
 from pct_tasks.io.outputs import OutputDir, escape_html, figure_bytes, html_table, to_json
+from pct_tasks.io.paths import slug
 from pct_tasks.io.provenance import provenance, summary_line
 from pct_tasks.tasks.scoring import BOOTSTRAP_ITERS, BOOTSTRAP_SEED
 
@@ -99,11 +100,6 @@ def _fingerprint(data: Any, options: ReportOptions) -> str:
     h.update(json.dumps(data.judge_status, sort_keys=True, default=str).encode())
     h.update(json.dumps(asdict(options), sort_keys=True, default=str).encode())
     return h.hexdigest()
-
-
-def _slug(text: str) -> str:
-    keep = "".join(c if c.isalnum() or c in "-_." else "-" for c in text)
-    return "-".join(p for p in keep.split("-") if p)[:60] or "run"
 
 
 class _Page:
@@ -307,7 +303,7 @@ def build_report(
                                       "no judged answers, so no open coordinates.</p>")
                     continue
                 title = f"{labels[run_id]}, {setting}"
-                png = figure(f"compass_{_slug(labels[run_id])}_{run_id[:8]}_{setting}",
+                png = figure(f"compass_{slug(labels[run_id], 60)}_{run_id[:8]}_{setting}",
                              lambda rows=rows, title=title: plot_compass(rows, title=title),
                              f"compass plot: {title}")
                 blocks.append(f'<figure>{_img(png, "compass plot " + title)}'
@@ -369,7 +365,7 @@ def build_report(
             if set(mine["setting"]) != {"closed", "open"}:
                 continue
             title = f"{labels[run_id]}: stance shares, closed (top) vs open (bottom)"
-            png = figure(f"stances_{_slug(labels[run_id])}_{run_id[:8]}",
+            png = figure(f"stances_{slug(labels[run_id], 60)}_{run_id[:8]}",
                          lambda mine=mine, title=title: plot_stance_bars(mine, title=title),
                          f"stacked stance bars: {title}")
             blocks.append(f"<figure>{_img(png, title)}<figcaption>{escape_html(title)}</figcaption></figure>")

@@ -39,6 +39,35 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _Stderr:
+    """Print our warnings and the per-task read summary as ``pct: ...`` lines on stderr while
+    a command runs (then the logging set-up is restored, for callers that embed ``main``)."""
+
+    def __enter__(self):
+        import logging
+
+        class Handler(logging.Handler):
+            def emit(self, record: logging.LogRecord) -> None:
+                print(f"pct: {record.getMessage()}", file=sys.stderr)
+
+        self.log = logging.getLogger("pct_tasks")
+        self.records = logging.getLogger("pct_tasks.io.records")
+        self.saved = (self.log.level, self.log.propagate, self.records.level)
+        self.handler = Handler()
+        self.log.addHandler(self.handler)
+        self.log.propagate = False
+        if self.log.getEffectiveLevel() > logging.WARNING:
+            self.log.setLevel(logging.WARNING)
+        self.records.setLevel(logging.INFO)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.log.removeHandler(self.handler)
+        self.log.setLevel(self.saved[0])
+        self.log.propagate = self.saved[1]
+        self.records.setLevel(self.saved[2])
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     # `pct run` hands every flag to lm-eval untouched, so it bypasses our parser.
@@ -51,22 +80,56 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "handler", None):
         parser.print_help()
         return 2
-    return _guarded(lambda: args.handler(args))
+    with _Stderr():
+        return _guarded(lambda: args.handler(args))
 
 
 def _guarded(fn) -> int:
-    from pct_tasks.errors import PctInputError
+    """Run a command and map every failure to one line on stderr and an exit code.
 
+    0 ok; 1 only for "the model moved" (``pct compare``'s own verdict, returned, never raised);
+    2 bad input or usage; 3 not comparable; 4 I/O or internal error. ``PCT_DEBUG=1`` re-raises.
+    """
     try:
         return int(fn() or 0)
-    except (PctInputError, FileNotFoundError, json.JSONDecodeError, NotADirectoryError) as exc:
-        if os.environ.get("PCT_DEBUG"):
-            raise
-        print(f"pct: error: {exc}", file=sys.stderr)
-        return 2
     except KeyboardInterrupt:
         print("pct: interrupted; what was written so far is kept, re-run to resume", file=sys.stderr)
         return 130
+    except Exception as exc:  # noqa: BLE001  (every error becomes one line and a known code)
+        if os.environ.get("PCT_DEBUG"):
+            raise
+        code, line = error_line(exc)
+        print(f"pct: error: {line}", file=sys.stderr)
+        return code
 
 
-__all__ = ["SUBCOMMANDS", "build_parser", "main"]
+def error_line(exc: BaseException) -> tuple[int, str]:
+    """The exit code and the one-line message for an exception (see :func:`_guarded`)."""
+    from pct_tasks.errors import EXIT_INPUT, EXIT_IO, PctInputError
+
+    if isinstance(exc, PctInputError):
+        return exc.exit_code, _one_line(str(exc))
+    name = getattr(exc, "filename", None)
+    where = f"{name}: " if name else ""
+    if isinstance(exc, (FileNotFoundError, NotADirectoryError, IsADirectoryError)):
+        return EXIT_INPUT, _one_line(f"{where}{exc.strerror or exc} (fix: check the path)")
+    if isinstance(exc, UnicodeDecodeError):
+        return EXIT_INPUT, _one_line(f"an input is not UTF-8 text ({exc}) "
+                                     "(fix: pass the files lm-eval wrote, unmodified)")
+    if isinstance(exc, json.JSONDecodeError):
+        return EXIT_INPUT, _one_line(f"an input is not valid JSON ({exc}) "
+                                     "(fix: re-create the file, or remove the broken one)")
+    if isinstance(exc, OSError):
+        what = exc.strerror or str(exc)
+        return EXIT_IO, _one_line(f"{where}{what} (fix: check that the location exists, is writable "
+                                  "and has free space, then re-run; finished work is kept)")
+    return EXIT_IO, _one_line(f"internal error: {type(exc).__name__}: {exc} "
+                              "(fix: re-run with PCT_DEBUG=1 for the traceback and report it)")
+
+
+def _one_line(text: str, limit: int = 600) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+__all__ = ["SUBCOMMANDS", "build_parser", "error_line", "main"]

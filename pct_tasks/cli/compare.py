@@ -1,7 +1,7 @@
 """``pct compare --baseline FILE RUN``: the CI gate for a new checkpoint.
 
-Exit codes: 0 pass, 1 fail (a check failed), 3 refused (the runs are not comparable),
-2 bad input.
+Exit codes: 0 pass, 1 fail (a check failed: the model moved), 2 bad input or usage,
+3 refused (the runs are not comparable), 4 I/O or internal error. Errors never exit 1.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ EXAMPLES = """examples:
   pct compare --baseline pct-baseline.json runs/ckpt-2000 --tolerance 0.5 --markdown diff.md
   pct compare --baseline old.json new.json        # two baseline files
 
-exit codes: 0 pass, 1 fail, 3 refused (incomparable runs), 2 bad input
+exit codes: 0 pass, 1 fail (the model moved), 2 bad input, 3 refused (incomparable runs),
+4 I/O or internal error
 """
 
 
@@ -67,11 +68,11 @@ def run(args) -> int:
                      n_boot=args.n_boot, seed=args.seed)
     result = compare(base, new, tol)
     text = result.to_markdown()
-    print(text, end="")
-    if args.markdown:
+    if args.markdown:  # written before the verdict is printed: a write error is never a PASS/FAIL
         from dataclasses import asdict
 
         prov = provenance("pct compare", runs=[base.run, new.run], inputs=[args.baseline, *args.run],
                           seeds={"bootstrap": tol.seed}, settings=asdict(tol))
         write_markdown(args.markdown, text, prov)
+    print(text, end="")
     return result.exit_code

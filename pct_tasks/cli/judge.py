@@ -48,7 +48,8 @@ def run(args) -> int:
         print(json.dumps({**summary.__dict__, "labels": dict(summary.labels)}))
         return 0
     print(f"judge {summary.judge_id}: {summary.n_answers} open answers, {summary.n_unique} distinct; "
-          f"{summary.n_cached} cached, {summary.n_judged} judged now, {summary.n_failed} unreadable replies")
+          f"{summary.n_cached} cached, {summary.n_judged} judged now; {summary.n_failed_replies} unreadable "
+          f"replies, affecting {summary.n_failed} answers")
     print("labels: " + ", ".join(f"{k} {v}" for k, v in summary.labels.most_common()))
     for path in summary.files:
         print(f"wrote {path}")

@@ -30,6 +30,8 @@ from typing import Any
 FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 
 MANIFEST = "manifest.json"
+#: The trope stage's manifest (distinct, so that report and tropes may share a folder).
+TROPES_MANIFEST = "tropes_manifest.json"
 MANIFEST_FORMAT = "pct-outputs"
 MANIFEST_VERSION = 1
 
@@ -285,14 +287,19 @@ class OutputDir:
         prov: the provenance record stamped on every output.
         fingerprint: a string identifying the inputs and settings (e.g. a hash of run ids and
             options); outputs written under another fingerprint are not reused.
+        manifest: the manifest's file name; each producer has its own (``pct report``:
+            ``manifest.json``, ``pct tropes``: ``tropes_manifest.json``), so two commands
+            sharing one ``--out`` folder never overwrite each other's manifest.
     """
 
-    def __init__(self, path: str | os.PathLike, prov: Mapping[str, Any], fingerprint: str):
+    def __init__(self, path: str | os.PathLike, prov: Mapping[str, Any], fingerprint: str,
+                 manifest: str = MANIFEST):
         self.path = Path(path)
         self.prov = dict(prov)
         self.fingerprint = fingerprint
+        self.manifest = manifest
         self.path.mkdir(parents=True, exist_ok=True)
-        old = self.read_manifest(self.path)
+        old = self.read_manifest(self.path, manifest)
         if old and old.get("fingerprint") == fingerprint:
             self.files: dict[str, Any] = dict(old.get("files") or {})
             self.previously_complete = bool(old.get("complete"))
@@ -303,8 +310,8 @@ class OutputDir:
         self._write_manifest(complete=False)
 
     @staticmethod
-    def read_manifest(path: str | os.PathLike) -> dict[str, Any] | None:
-        file = Path(path) / MANIFEST
+    def read_manifest(path: str | os.PathLike, manifest: str = MANIFEST) -> dict[str, Any] | None:
+        file = Path(path) / manifest
         if not file.is_file():
             return None
         try:
@@ -327,7 +334,7 @@ class OutputDir:
 
     def _write_manifest(self, complete: bool) -> None:
         atomic_write_text(
-            self.path / MANIFEST,
+            self.path / self.manifest,
             to_json(
                 {
                     "format": MANIFEST_FORMAT,
@@ -378,12 +385,13 @@ class OutputDir:
     def finish(self) -> Path:
         """Mark the folder complete; call only once every output is written."""
         self._write_manifest(complete=True)
-        return self.path / MANIFEST
+        return self.path / self.manifest
 
 
 __all__ = [
     "FORMULA_PREFIXES",
     "MANIFEST",
+    "TROPES_MANIFEST",
     "OutputDir",
     "atomic_write_bytes",
     "atomic_write_text",

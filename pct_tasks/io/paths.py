@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 # This module lives in pct_tasks/io/; the package root is one level up.
@@ -23,4 +24,18 @@ def task_dir() -> Path:
     )
 
 
-__all__ = ["task_dir"]
+def slug(value: object, max_len: int | None = None, default: str = "run", tail: bool = False) -> str:
+    """A file-name-safe form of a name: runs of other characters become one ``_``.
+
+    Args:
+        value: the name (a model, a run label, ...).
+        max_len: cut to this many characters (the end is kept with ``tail=True``).
+        default: returned when nothing is left.
+    """
+    text = re.sub(r"[^A-Za-z0-9._-]+", "_", str(value)).strip("_")
+    if max_len is not None:
+        text = text[-max_len:] if tail else text[:max_len]
+    return text or default
+
+
+__all__ = ["slug", "task_dir"]

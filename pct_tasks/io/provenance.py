@@ -3,13 +3,17 @@
 Every file that ``pct report``, ``pct leaderboard``, ``pct baseline`` and ``pct compare`` write
 carries one of these records (embedded where the format has a slot for metadata, and always in
 the output folder's ``manifest.json``), so that a table or a figure found on its own can be
-traced back to the runs and settings behind it. Standard library only: reading versions uses
-``importlib.metadata`` and never imports the libraries themselves.
+traced back to the runs and settings behind it. The run identity (:func:`run_identity`) is
+defined here, once, over model args normalised by lm-eval's own parser. Standard library at
+import time: lm-eval is imported only when model args are parsed, and reading versions uses
+``importlib.metadata``.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
 import platform
 import sys
 from collections.abc import Iterable, Mapping
@@ -40,6 +44,93 @@ RUN_FIELDS: tuple[str, ...] = (
     "task_versions",
     "lm_eval_version",
 )
+
+
+#: Model args a backend fills in when they are not given: spelled out or not, the same run.
+#: (pct-synthetic's are the defaults of ``tasks.synthetic_lm.SyntheticLM``; a test checks.)
+MODEL_ARG_DEFAULTS: dict[str, dict[str, Any]] = {
+    "pct-synthetic": {"seed": 0, "leaning": 0.0, "malformed_rate": 0.05, "refusal_rate": 0.01},
+}
+
+
+def parse_model_args(args: str | Mapping[str, Any] | None) -> dict[str, Any]:
+    """lm-eval's ``--model_args`` (``"k=v,k=v"``, or the dict its results file records) as a
+    dict with typed values, parsed by lm-eval's own ``simple_parse_args_string``."""
+    from lm_eval.utils import handle_arg_string, simple_parse_args_string
+
+    if isinstance(args, Mapping):
+        return {str(k).strip(): handle_arg_string(v) if isinstance(v, str) else v for k, v in args.items()}
+    return simple_parse_args_string(str(args or ""))
+
+
+def normalise_model_args(args: str | Mapping[str, Any] | None, backend: str = "") -> str:
+    """The canonical text of a run's model args: typed values, the backend's defaults filled
+    in, keys sorted, and the ``model`` key lm-eval adds (equal to the backend) dropped; so
+    ``seed=0,leaning=0`` and ``leaning=0.0`` are the same pct-synthetic run."""
+    parsed = parse_model_args(args)
+    if str(parsed.get("model", "")) == backend:
+        parsed.pop("model")
+    for key, default in MODEL_ARG_DEFAULTS.get(backend, {}).items():
+        value = parsed.get(key, default)
+        if isinstance(default, (int, float)) and not isinstance(value, bool):
+            try:
+                value = type(default)(value)
+            except (TypeError, ValueError):
+                pass
+        parsed[key] = value
+    return ",".join(f"{k}={v}" for k, v in sorted(parsed.items()))
+
+
+def run_identity(
+    model: str,
+    model_args: str,
+    backend: str,
+    chat_template_sha: str | None = None,
+    system_instruction_sha: str | None = None,
+    task_versions: Mapping[str, Any] | None = None,
+    lm_eval_version: str | None = None,
+) -> str:
+    """The run id (12 hex digits): a hash of what produced a run, never of where it lies.
+
+    ``model_args`` should be normalised (:func:`normalise_model_args`). Only the PCT tasks'
+    versions count (the prompt set's version, not which other tasks ran in the same call).
+    """
+    ident = {
+        "model": model,
+        "model_args": model_args,
+        "backend": backend,
+        "chat_template_sha": chat_template_sha,
+        "system_instruction_sha": system_instruction_sha,
+        "task_version": sorted({str(v) for k, v in (task_versions or {}).items() if str(k).startswith("pct")}),
+        "lm_eval_version": lm_eval_version,
+    }
+    return hashlib.sha256(json.dumps(ident, sort_keys=True).encode()).hexdigest()[:12]
+
+
+def run_labels(runs: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
+    """Display names, unique per run: the model name; model args or the id prefix added where
+    names clash (so two runs of one model are told apart wherever they are shown)."""
+    base = {rid: str(info.get("model") or "?") for rid, info in runs.items()}
+    by_name: dict[str, list[str]] = {}
+    for rid, name in base.items():
+        by_name.setdefault(name, []).append(rid)
+    out = {}
+    for rid, name in base.items():
+        if len(by_name[name]) > 1:
+            args = _differing_args([str(runs[r].get("model_args") or "") for r in by_name[name]],
+                                   str(runs[rid].get("model_args") or ""))
+            name = f"{name} ({args})" if args else f"{name} [{rid[:8]}]"
+        out[rid] = name
+    if len(set(out.values())) < len(out):
+        out = {rid: f"{name} [{rid[:8]}]" for rid, name in out.items()}
+    return out
+
+
+def _differing_args(all_args: list[str], mine: str) -> str:
+    """The ``k=v`` parts of ``mine`` that not every one of ``all_args`` shares."""
+    parts = [set(a.split(",")) - {""} for a in all_args]
+    common = set.intersection(*parts) if parts else set()
+    return ",".join(p for p in mine.split(",") if p and p not in common)
 
 
 def library_versions(names: Iterable[str] = TRACKED_LIBRARIES) -> dict[str, str | None]:
@@ -134,10 +225,15 @@ def summary_line(prov: Mapping[str, Any]) -> str:
 
 
 __all__ = [
+    "MODEL_ARG_DEFAULTS",
     "RUN_FIELDS",
     "TRACKED_LIBRARIES",
     "describe_run",
     "library_versions",
+    "normalise_model_args",
+    "parse_model_args",
     "provenance",
+    "run_identity",
+    "run_labels",
     "summary_line",
 ]

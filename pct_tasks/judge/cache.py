@@ -1,18 +1,25 @@
 """The judgement cache: one JSON line per judged answer, appended and fsynced per batch.
 
-A judgement is keyed by (judge id, proposition id, sha256 of the judged answer text), so the
-same answer text met again (a re-run, a second run of the same model, a duplicate answer)
-costs nothing. Files are append-only: an interrupted run leaves at most one torn last line,
-which is skipped on reading (that answer is judged again) and never glued to the next line.
+A label is joined to its answer by a stable key: (judge id, run identity, document key,
+sha256 of the RAW response as logged), never by text re-parsed today, so a parser change
+detaches no label. Each line also records (proposition id, sha256 of the judged text): the
+same text met again (a second run, a duplicate answer) is copied, not judged again. Lines of
+format 1 (before stable keys) carry only the text key; they are still read and joined by it.
+
+Files are append-only and every line carries a checksum: a torn or corrupted line is
+discarded with a warning (that answer is judged again) and never glued to the next line.
+:func:`locked` holds an exclusive lock on a cache file so that two ``pct judge`` on one run
+do not judge the same answers twice (the second waits, then finds them cached).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -23,7 +30,7 @@ logger = logging.getLogger(__name__)
 
 #: Folder, beside a run's samples files, that holds one ``<judge id>.jsonl`` per judge.
 JUDGEMENTS_DIR = "judgements"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 def text_hash(text: str) -> str:
@@ -43,6 +50,8 @@ class Judgement:
         rationale: the judge's short reason.
         error: why the reply could not be read (None on success).
         reply: the judge's raw reply ("" for the offline classifier).
+        run_id, doc_key, response_sha256: the stable key (run identity, document key,
+            :func:`text_hash` of the raw logged response); empty in format-1 lines.
     """
 
     judge_id: str
@@ -52,10 +61,24 @@ class Judgement:
     rationale: str = ""
     error: str | None = None
     reply: str = ""
+    run_id: str = ""
+    doc_key: str = ""
+    response_sha256: str = ""
 
     @property
-    def key(self) -> tuple[str, int, str]:
+    def text_key(self) -> tuple[str, int, str]:
         return (self.judge_id, self.proposition_id, self.text_sha256)
+
+    @property
+    def stable_key(self) -> tuple[str, str, str, str] | None:
+        if not self.response_sha256:
+            return None
+        return (self.judge_id, self.run_id, self.doc_key, self.response_sha256)
+
+    @property
+    def key(self) -> tuple:
+        """The stable key where the line has one, else (format 1) the text key."""
+        return self.stable_key or self.text_key
 
     @property
     def failed(self) -> bool:
@@ -65,10 +88,13 @@ class Judgement:
         obj = asdict(self)
         obj["stance"] = self.stance.value
         obj["format"] = FORMAT_VERSION
+        obj["check"] = _checksum(obj)
         return json.dumps(obj, ensure_ascii=False)
 
     @classmethod
     def from_json(cls, obj: dict) -> Judgement:
+        if "check" in obj and _checksum(obj) != obj["check"]:
+            raise ValueError("checksum mismatch")
         return cls(
             judge_id=str(obj["judge_id"]),
             proposition_id=int(obj["proposition_id"]),
@@ -77,7 +103,15 @@ class Judgement:
             rationale=str(obj.get("rationale") or ""),
             error=obj.get("error"),
             reply=str(obj.get("reply") or ""),
+            run_id=str(obj.get("run_id") or ""),
+            doc_key=str(obj.get("doc_key") or ""),
+            response_sha256=str(obj.get("response_sha256") or ""),
         )
+
+
+def _checksum(obj: dict) -> str:
+    body = {k: v for k, v in obj.items() if k != "check"}
+    return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()[:16]
 
 
 def cache_path(folder: str | os.PathLike, judge_id: str) -> Path:
@@ -97,26 +131,26 @@ class JudgementCache:
     def __init__(self, path: str | os.PathLike):
         self.path = Path(path)
 
-    def load(self) -> dict[tuple[str, int, str], Judgement]:
-        """Every readable judgement in the file, by key; the last line for a key wins (a
-        retried failure replaces the failure). Torn or foreign lines are skipped with a
-        warning, so an interrupted write never blocks a resume."""
-        out: dict[tuple[str, int, str], Judgement] = {}
+    def load(self) -> dict[tuple, Judgement]:
+        """Every intact judgement in the file, by :attr:`Judgement.key`; the last line for a
+        key wins (a retried failure replaces the failure). Torn, corrupted (checksum) or
+        foreign lines are discarded with one warning, so a damaged line never blocks a resume."""
+        out: dict[tuple, Judgement] = {}
         if not self.path.exists():
             return out
         skipped = 0
-        with self.path.open(encoding="utf-8", errors="replace") as fh:
-            for line in fh:
-                if not line.strip():
+        with self.path.open("rb") as fh:
+            for raw in fh:
+                if not raw.strip():
                     continue
                 try:
-                    j = Judgement.from_json(json.loads(line))
-                except (ValueError, KeyError, TypeError):
+                    j = Judgement.from_json(json.loads(raw.decode("utf-8")))
+                except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
                     skipped += 1
                     continue
                 out[j.key] = j
         if skipped:
-            logger.warning("%s: skipped %d unreadable line(s) (an interrupted write?); "
+            logger.warning("%s: discarded %d damaged line(s) (torn or failed checksum); "
                            "those answers will be judged again", self.path, skipped)
         return out
 
@@ -138,6 +172,29 @@ class JudgementCache:
         return len(lines)
 
 
+@contextlib.contextmanager
+def locked(paths: Iterable[str | os.PathLike]) -> Iterator[None]:
+    """Hold an exclusive lock (``fcntl.flock``) on each cache file, in a fixed order, so two
+    judges of one run do not judge the same answers twice; a busy lock is waited for, with
+    one line saying so. Where ``fcntl`` is missing (Windows) nothing is locked."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover
+        yield
+        return
+    with contextlib.ExitStack() as stack:
+        for path in sorted({Path(p) for p in paths}):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # A sidecar file, so that a judge that writes nothing leaves no empty cache behind.
+            fh = stack.enter_context(path.with_name(path.name + ".lock").open("a+b"))
+            try:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                logger.warning("%s: another pct judge is writing it; waiting for it to finish", path)
+                fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        yield
+
+
 def judge_ids(folder: str | os.PathLike) -> list[str]:
     """The ids of the judges that have a judgements file in ``folder``."""
     d = Path(folder) / JUDGEMENTS_DIR
@@ -145,4 +202,4 @@ def judge_ids(folder: str | os.PathLike) -> list[str]:
 
 
 __all__ = ["FORMAT_VERSION", "JUDGEMENTS_DIR", "Judgement", "JudgementCache", "cache_path",
-           "judge_ids", "text_hash"]
+           "judge_ids", "locked", "text_hash"]

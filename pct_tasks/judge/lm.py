@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from pct_tasks.errors import PctInputError
+from pct_tasks.io.paths import slug
 
 from pct_tasks.judge.prompt import PROMPT_VERSION, JudgeReply, parse_reply
 from pct_tasks.judge.hooks import make_doc
@@ -32,15 +32,15 @@ TRANSPORT_ARGS = frozenset({
 })
 
 
-def _parse_model_args(args: str) -> dict[str, str]:
-    out = {}
+def _parse_model_args(args: str) -> dict[str, Any]:
+    """lm-eval's own parser (``provenance.parse_model_args``), after checking each part is key=value."""
+    from pct_tasks.io.provenance import parse_model_args
+
     for part in filter(None, (p.strip() for p in args.split(","))):
-        key, sep, value = part.partition("=")
-        if not sep:
+        if "=" not in part:
             raise PctInputError(f"judge model args: {part!r} is not key=value",
                                 hint="write model args as key=value,key=value (lm-eval's --model_args)")
-        out[key.strip()] = value.strip()
-    return out
+    return parse_model_args(args)
 
 
 class LMJudge:
@@ -80,8 +80,7 @@ class LMJudge:
         ident = [self.model, kept, PROMPT_VERSION, bool(self.apply_chat_template)]
         digest = hashlib.sha256(json.dumps(ident, sort_keys=True).encode()).hexdigest()[:10]
         name = kept.get("pretrained") or kept.get("model") or ""
-        slug = re.sub(r"[^A-Za-z0-9._-]+", "_", f"{self.model}-{name}".strip("-"))[-60:]
-        return f"{slug}-{digest}"
+        return f"{slug(f'{self.model}-{name}'.strip('-'), 60, tail=True)}-{digest}"
 
     def _model(self):
         if self._lm is None:

@@ -1,10 +1,13 @@
 """The judge stage: label every open answer of one or more runs, cached beside each run.
 
 Labels are written to ``<folder of samples_*.jsonl>/judgements/<judge id>.jsonl`` (see
-``cache``). An answer whose (judge, proposition, text hash) is already cached anywhere among
-the given runs costs no judge call; pending answers go to the judge in batches, and each batch
-is appended and fsynced before the next starts, so an interrupted run resumes where it
-stopped. Other stages read the labels with :func:`load_judgements` or :func:`judged_records`.
+``cache``) and joined to answers by (run identity, document key, hash of the raw response),
+so a parser change loses no label. An answer whose (judge, proposition, judged text) is
+already cached anywhere among the given runs costs no judge call (the label is copied);
+pending answers go to the judge in batches, and each batch is appended and fsynced before the
+next starts, so an interrupted run resumes where it stopped. The cache files are locked while
+a judge runs, so two judges of one run never judge the same answers twice. Other stages read
+the labels with :func:`load_judgements` or :func:`judged_records`.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from pct_tasks.errors import PctInputError
 from pct_tasks.labels import Setting, Stance
 
 from pct_tasks.judge import Judge
-from pct_tasks.judge.cache import Judgement, JudgementCache, cache_path, judge_ids, text_hash
+from pct_tasks.judge.cache import Judgement, JudgementCache, cache_path, judge_ids, locked, text_hash
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +35,35 @@ def answer_text(record: Any) -> str:
     """The text a judge reads: the parsed justification (the ``response`` field of the JSON
     answer), or the raw response when nothing could be parsed."""
     return (record.justification or "").strip() or (record.response or "").strip()
+
+
+def stable_key(judge_id: str, record: Any) -> tuple[str, str, str, str]:
+    """How a label is joined to its answer: (judge, run identity, document key, hash of the
+    raw logged response); nothing here depends on how the answer is parsed."""
+    return (judge_id, str(record.run_id), str(record.doc_key), text_hash(record.response or ""))
+
+
+def _text_key(judge_id: str, record: Any) -> tuple[str, int, str]:
+    return (judge_id, int(record.proposition_id), text_hash(answer_text(record)))
+
+
+class _Known:
+    """The judgements of one folder, by stable key (format-1 lines by text key)."""
+
+    def __init__(self) -> None:
+        self.stable: dict[tuple, Judgement] = {}
+        self.legacy: dict[tuple, Judgement] = {}
+
+    def add(self, j: Judgement) -> None:
+        if j.stable_key is None:
+            self.legacy[j.text_key] = j
+        else:
+            self.stable[j.stable_key] = j
+
+    def label(self, judge_id: str, record: Any) -> Judgement | None:
+        """The label of one answer: by its stable key; format-1 caches by their text key."""
+        j = self.stable.get(stable_key(judge_id, record))
+        return j if j is not None else self.legacy.get(_text_key(judge_id, record))
 
 
 def _open_records(paths: PathsLike) -> list[Any]:
@@ -84,7 +116,8 @@ class JudgeRunSummary:
     n_unique: int = 0  # distinct (proposition, text) among them
     n_cached: int = 0  # distinct ones already judged (no judge call)
     n_judged: int = 0  # distinct ones sent to the judge now
-    n_failed: int = 0  # of the answers, how many have an unreadable judge reply
+    n_failed_replies: int = 0  # distinct judge replies that could not be read
+    n_failed: int = 0  # answers whose label is such an unreadable reply
     labels: Counter = field(default_factory=Counter)  # label -> number of answers
     files: list[str] = field(default_factory=list)
 
@@ -110,87 +143,90 @@ def run_judge(
         raise PctInputError(f"batch_size must be >= 1, got {batch_size!r}", hint="use e.g. 256")
     records = _open_records(paths)
     jid = judge.judge_id
+    caches = {Path(r.source).parent: None for r in records}
+    caches = {folder: JudgementCache(cache_path(folder, jid)) for folder in caches}
+    with locked(c.path for c in caches.values()):
+        summary = _judge_locked(records, judge, caches, int(batch_size), retry_failed, show_progress_bar)
+    summary.files = sorted(str(c.path) for c in caches.values())
+    return summary
+
+
+def _judge_locked(records, judge, caches, batch_size, retry_failed, show_progress_bar) -> JudgeRunSummary:
+    jid = judge.judge_id
     summary = JudgeRunSummary(judge_id=jid, n_answers=len(records))
-
-    caches: dict[Path, JudgementCache] = {}
-    have: dict[Path, dict] = {}
-    for r in records:
-        folder = Path(r.source).parent
-        if folder not in caches:
-            caches[folder] = JudgementCache(cache_path(folder, jid))
-            have[folder] = caches[folder].load()
-    known: dict[tuple, Judgement] = {}
-    for judgements in have.values():
-        known.update(judgements)
-
-    texts: dict[tuple, tuple[str, str]] = {}  # key -> (proposition, answer)
-    needed_by: dict[tuple, set[Path]] = {}
-    for r in records:
-        text = answer_text(r)
-        key = (jid, r.proposition_id, text_hash(text))
-        texts.setdefault(key, (r.proposition, text))
-        needed_by.setdefault(key, set()).add(Path(r.source).parent)
-    summary.n_unique = len(texts)
+    # Labels count where the readers look: in the answer's own folder. Texts are shared.
+    known = {folder: _Known() for folder in caches}
+    by_text: dict[tuple, Judgement] = {}
+    for folder, cache in caches.items():
+        for j in cache.load().values():
+            known[folder].add(j)
+            by_text[j.text_key] = j
 
     def usable(j: Judgement | None) -> bool:
         return j is not None and not (retry_failed and j.failed)
 
-    # Judged in one folder but not in another (a second run with the same text): copy.
-    copies: dict[Path, list[Judgement]] = {}
-    pending: list[tuple] = []
-    for key, folders in needed_by.items():
-        j = known.get(key)
-        if usable(j):
-            summary.n_cached += 1
-            for folder in folders:
-                if not usable(have[folder].get(key)):
-                    copies.setdefault(folder, []).append(j)
-        else:
-            pending.append(key)
-    for folder, js in copies.items():
-        caches[folder].append(js)
+    texts: dict[tuple, tuple[str, str]] = {}  # text key -> (proposition, answer)
+    waiting: dict[tuple, list[Any]] = {}  # text key -> records without a usable label
+    for r in records:
+        tkey = _text_key(jid, r)
+        texts.setdefault(tkey, (r.proposition, answer_text(r)))
+        if not usable(known[Path(r.source).parent].label(jid, r)):
+            waiting.setdefault(tkey, []).append(r)
+    summary.n_unique = len(texts)
+
+    # The same text judged before (another run, a duplicate, a format-1 line): copy its label.
+    copies = [(by_text[k], rs) for k, rs in waiting.items() if usable(by_text.get(k))]
+    _store(copies, caches, known)
+    pending = [k for k in waiting if not usable(by_text.get(k))]
+    summary.n_cached = len(texts) - len(pending)
 
     # Empty answers take no side and need no judge call.
     empty = [k for k in pending if not texts[k][1]]
     pending = [k for k in pending if texts[k][1]]
-    fresh = [Judgement(*k, stance=Stance.NONE, rationale="empty answer (not sent to the judge)") for k in empty]
-    _store(fresh, needed_by, caches, known)
+    _store([(Judgement(*k, stance=Stance.NONE, rationale="empty answer (not sent to the judge)"), waiting[k])
+            for k in empty], caches, known)
 
     summary.n_judged = len(pending)
     bar = _progress(len(pending), show_progress_bar, f"judging with {jid}")
     try:
-        for start in range(0, len(pending), int(batch_size)):
-            batch = pending[start:start + int(batch_size)]
+        for start in range(0, len(pending), batch_size):
+            batch = pending[start:start + batch_size]
             replies = judge.judge([texts[k] for k in batch])
             if len(replies) != len(batch):
                 raise RuntimeError(f"judge {jid} returned {len(replies)} replies for {len(batch)} answers")
             made = [
-                Judgement(*k, stance=rep.stance if rep.stance is not None else Stance.INVALID,
-                          rationale=rep.rationale, error=rep.error, reply=rep.raw)
+                (Judgement(*k, stance=rep.stance if rep.stance is not None else Stance.INVALID,
+                           rationale=rep.rationale, error=rep.error, reply=rep.raw), waiting[k])
                 for k, rep in zip(batch, replies, strict=False)
             ]
-            _store(made, needed_by, caches, known)
+            _store(made, caches, known)
             if bar is not None:
                 bar.update(len(batch))
     finally:
         if bar is not None:
             bar.close()
 
+    failed_replies = set()
     for r in records:
-        j = known.get((jid, r.proposition_id, text_hash(answer_text(r))))
+        j = known[Path(r.source).parent].label(jid, r)
         if j is not None:
             summary.labels[j.stance.value] += 1
             summary.n_failed += j.failed
-    summary.files = sorted(str(c.path) for c in caches.values())
+            if j.failed:
+                failed_replies.add(j.text_key)
+    summary.n_failed_replies = len(failed_replies)
     return summary
 
 
-def _store(made: list[Judgement], needed_by: dict, caches: dict, known: dict) -> None:
+def _store(made: list[tuple[Judgement, list[Any]]], caches: dict, known: dict[Path, _Known]) -> None:
+    """Write one line per answer (its stable key) for each judgement, folder by folder."""
     by_folder: dict[Path, list[Judgement]] = {}
-    for j in made:
-        known[j.key] = j
-        for folder in needed_by[j.key]:
-            by_folder.setdefault(folder, []).append(j)
+    for j, records in made:
+        for r in records:
+            line = replace(j, run_id=str(r.run_id), doc_key=str(r.doc_key),
+                           response_sha256=text_hash(r.response or ""))
+            known[Path(r.source).parent].add(line)
+            by_folder.setdefault(Path(r.source).parent, []).append(line)
     for folder, js in by_folder.items():
         caches[folder].append(js)
 
@@ -226,12 +262,13 @@ def _labels_for(records: list[Any], judge_id: str | None, where: str) -> dict[in
     jid = _resolve_judge_id(folders, judge_id, where)
     if jid is None:
         return {}
-    known: dict[tuple, Judgement] = {}
+    known = {folder: _Known() for folder in folders}
     for folder in folders:
-        known.update(JudgementCache(cache_path(folder, jid)).load())
+        for j in JudgementCache(cache_path(folder, jid)).load().values():
+            known[folder].add(j)
     out = {}
     for i, r in enumerate(records):
-        j = known.get((jid, r.proposition_id, text_hash(answer_text(r))))
+        j = known[Path(r.source).parent].label(jid, r)
         if j is not None:
             out[i] = j.stance
     return out
@@ -275,4 +312,4 @@ def judged_records(paths: PathsLike, judge_id: str | None = None) -> list[Any]:
 
 
 __all__ = ["JudgeRunSummary", "answer_text", "judged_records", "load_judgements", "make_judge",
-           "run_judge"]
+           "run_judge", "stable_key"]

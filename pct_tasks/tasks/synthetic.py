@@ -243,18 +243,12 @@ def expected_label(doc: Mapping[str, Any], seed: int = 0, leaning: float = 0.0, 
     return SyntheticRespondent(seed, leaning, **kwargs).plan(doc).label
 
 
-def intended_stance(doc: Mapping[str, Any], seed: int = 0, leaning: float = 0.0, **kwargs: Any) -> Stance:
-    """The respondent's position on ``doc`` (what a perfect judge reads from an open answer)."""
-    return SyntheticRespondent(seed, leaning, **kwargs).plan(doc).stance
-
-
 __all__ = [
     "MODEL_NAME",
     "Planned",
     "SyntheticRespondent",
     "expected_label",
     "filler_sentences",
-    "intended_stance",
     "planted_tropes",
     "trope_sentences",
 ]

@@ -32,7 +32,7 @@ def test_leaderboard_ranks_leanings(two_runs, tmp_path, capsys):
     assert float(rows[0]["persona_sensitivity"]) > 3
     assert rows[0]["closed_open_tvd"] == ""  # no judge labels
     assert stem.with_suffix(".md").read_text().startswith("<!-- produced by pct leaderboard")
-    assert "(model=pct-synthetic,seed=0)" in printed  # same model name: args tell them apart
+    assert "pct-synthetic (leaning=0.0)" in printed  # same model name: args tell them apart
 
 
 def test_leaderboard_descending_and_bad_sort(two_runs, capsys):

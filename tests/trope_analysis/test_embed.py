@@ -83,3 +83,19 @@ def test_bf16_and_length_cap_keep_the_vectors(tmp_path):
     bf16 = vectors(precision="bf16")
     assert bf16.precision_ == "bf16" and bf16.embeddings_.dtype == np.float32
     assert (bf16.embeddings_ * capped.embeddings_).sum(axis=1).min() > 0.999
+
+
+def test_a_damaged_cache_shard_is_discarded_and_recomputed(tmp_path, caplog):
+    import numpy as np
+
+    from trope_analysis.cache import EmbeddingCache, sentence_keys
+
+    cache = EmbeddingCache(tmp_path, "m")
+    keys = sentence_keys(["a", "b"])
+    cache.add(keys, np.ones((2, 3), dtype=np.float32))
+    (shard,) = cache.path.glob("shard-*.npz")
+    shard.write_bytes(shard.read_bytes()[:40])  # truncated by a crash or a full disk
+    fresh = EmbeddingCache(tmp_path, "m")
+    found, _ = fresh.lookup(keys)
+    assert not found.any() and not shard.exists()
+    assert "damaged embedding cache shard" in caplog.text

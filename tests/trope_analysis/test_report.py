@@ -44,7 +44,7 @@ def test_labels_file_sets_open_stances(tmp_path):
     open_rows = table[table["setting"] == "open"]
     assert open_rows["stance"].tolist() == ["agree"] * 3 and open_rows["side"].tolist() == ["agree"] * 3
     unlabelled = justification_table(records)
-    assert unlabelled.loc[unlabelled["setting"] == "open", "side"].tolist() == ["unknown"] * 3
+    assert unlabelled.loc[unlabelled["setting"] == "open", "side"].tolist() == ["unjudged"] * 3
 
 
 def test_bad_labels_file(tmp_path):
