@@ -7,12 +7,11 @@ Run from the repository root: ``python bench/labels/draw_sample.py`` prints the 
 from __future__ import annotations
 
 import hashlib
+import os
 import sys
 from pathlib import Path
 
 import pandas as pd
-
-import os
 
 ROOT = Path(__file__).resolve().parents[2]
 #: The external data (not shipped): $PCT_LLM_VALUES_PCT, else ../shared beside the checkout.
