@@ -268,9 +268,9 @@ def read_selection(selection: str, options: Sequence[str] | None = None) -> Stan
 # -- prose --------------------------------------------------------------------------------
 
 _OPT = r"\b(?P<opt>strongly\W{1,3}disagree|strongly\W{1,3}agree|disagree|agree)\b"
-_MENTION = re.compile(r"\b(?:strongly\W{1,3})?(?:dis)?agree\b", re.I)
+_MENTION = re.compile(r"\b(?:strongly\W{1,3})?(?:dis)?agree(?:ing)?\b", re.I)  # -ing: "suggest disagreeing"
 # Two option words joined only by a conjunction or punctuation: a list of options, not a choice.
-_LIST_GAP = re.compile(r"^[\s\"'“”‘’*,;/()\-–]{0,6}(?:(?:or|nor|and|to)\b[\s\"'“”‘’*]{0,4})?"
+_LIST_GAP = re.compile(r"[\s\"'“”‘’*,;/()\-–]{0,6}(?:(?:or|nor|and|to)\b[\s\"'“”‘’*]{0,4})?"
                        r"(?:\(?(?:[1-4]|[a-d]|i{1,3}|iv)[).:]\s{0,3})?$", re.I)
 _Q = r"[\"'“”‘’*]{0,3}"
 _NUM = r"(?:[1-4]|[a-dA-D]|I{1,3}|IV)"
@@ -307,7 +307,7 @@ _NEGATED = re.compile(
 _DESCRIBED = re.compile(r"(?:strongly\W{1,3})?(?:dis)?agree\b[\"'”*]{0,3}\s{0,2}:", re.I)
 _NOT_BEFORE = re.compile(r"(?:\b(?:not|never|cannot|whether|if)|n['’]t)\s{1,3}(?:(?!but\b|and\b|so\b)\w{1,12}\s{1,3}){0,2}$",
                          re.I)
-_NEGATED_NOT_A_SIDE = re.compile(r"^\s{0,3}(?:with\s{1,3}(?:any|either|one|all)\b|more\b)", re.I)
+_NEGATED_NOT_A_SIDE = re.compile(r"\s{0,3}(?:with\s{1,3}(?:any|either|one|all)\b|more\b)", re.I)
 # "(Option 1)", "(4)", a bare "option 2", or "3) Ag" cut off at the end: only with the options known.
 _NUMBER = re.compile(r"\((?:option\s{0,3})?([1-4])\)|\boption\s{1,3}([1-4])\b"
                      r"(?![\s\"'“”,:)\-–]{0,6}(?:strongly|dis|agree|(?:or|and|to|,|/)\s{0,3}(?:option\s{1,3})?[1-4]\b))"
@@ -351,79 +351,103 @@ def _stance_of(word: str) -> Stance:
             "disagree": Stance.DISAGREE, "agree": Stance.AGREE}[w]
 
 
-def _listed_starts(text: str) -> set[int]:
-    """Start positions of option words that stand in a list of options ("agree or disagree")."""
-    spans = [(m.start(), m.end()) for m in _MENTION.finditer(text)]
-    listed: set[int] = set()
-    for (s1, e1), (s2, _) in zip(spans, spans[1:], strict=False):
-        if s2 - e1 <= 30 and _LIST_GAP.match(text[e1:s2]):
-            listed.update((s1, s2))
-    return listed
+#: Characters before an option word in which its committing context is looked for.
+_CONTEXT = 200
+#: Option words examined per answer (the first and last halves of this many, when there are more).
+MAX_MENTIONS = 256
+_AT_END = tuple(re.compile(f"(?:{p.pattern})$", re.I) for p in _COMMITTED)
+_NEGATED_AT_END = re.compile(f"(?:{_NEGATED.pattern})$", re.I)
 
 
-def _committed(text: str, options: Sequence[str] | None) -> list[Stance]:
-    """The options the answer commits to, in any of the forms of the module docstring."""
-    listed = _listed_starts(text)
-    found: list[tuple[int, int, Stance]] = []  # (kind, position, stance); kind 0 = labelled
-    for kind, pattern in enumerate(_COMMITTED):
-        for m in pattern.finditer(text):
-            # "I don't think I can agree", "whether I agree": not a choice.
-            if kind == 2 and _NOT_BEFORE.search(text[max(m.start() - 30, 0):m.start()]):
+class _Reading:
+    """One prose answer's option words (bounded in number), each with its committing context."""
+
+    def __init__(self, text: str):
+        self.text = text
+        spans = [(m.start(), m.end()) for m in _MENTION.finditer(text)]
+        if len(spans) > MAX_MENTIONS:
+            spans = spans[: MAX_MENTIONS // 2] + spans[-MAX_MENTIONS // 2 :]
+        self.spans = spans
+        # Option words that stand in a list of options ("agree or disagree") choose nothing.
+        self.listed: set[int] = set()
+        for (s1, e1), (s2, _) in zip(spans, spans[1:], strict=False):
+            if s2 - e1 <= 30 and _LIST_GAP.match(text, e1, s2):
+                self.listed.update((s1, s2))
+
+    def windows(self):
+        """(mention start, window start, window) for each option word not in a list."""
+        for start, end in self.spans:
+            if start not in self.listed:
+                base = max(start - _CONTEXT, 0)
+                yield start, base, self.text[base:end]
+
+    def committed(self, options: Sequence[str] | None) -> list[Stance]:
+        """The options the answer commits to, in any of the forms of the module docstring."""
+        text = self.text
+        found: list[tuple[int, int, Stance]] = []  # (kind, position, stance); kind 0, 1 = labelled
+        for _, base, window in self.windows():
+            for kind, pattern in enumerate(_AT_END):
+                m = pattern.search(window)
+                if not m:
+                    continue
+                # "I don't think I can agree", "whether I agree": not a choice.
+                if kind == 2 and _NOT_BEFORE.search(text, max(base + m.start() - 30, 0), base + m.start()):
+                    continue
+                found.append((kind, base + m.start("opt"), _stance_of(m.group("opt"))))
+        lead = _LEAD.match(text)
+        if lead and lead.start() not in self.listed and lead.start("opt") not in self.listed:
+            found.append((9, lead.start("opt"), _stance_of(lead.group("opt"))))
+        # Labels of three or more different options are the option list itself, not a choice;
+        # so are two or more options each followed by a colon and a description of it.
+        if len({st for kind, _, st in found if kind <= 1}) >= 3:
+            found = [f for f in found if f[0] > 1]
+        described = {st for kind, pos, st in found if kind <= 1 and _DESCRIBED.match(text, pos)}
+        if len(described) >= 2:
+            found = [f for f in found if not (f[0] <= 1 and _DESCRIBED.match(text, f[1]))]
+        out = list(dict.fromkeys(st for _, _, st in found))
+        if options and len(options) == 4:
+            for m in _NUMBER.finditer(text):
+                idx = int(m.group(1) or m.group(2) or m.group(3)) - 1
+                if m.group(4) and not options[idx].lower().startswith(m.group(4).lower()):
+                    continue
+                st = read_selection(options[idx])
+                if st.is_answer and st not in out:
+                    out.append(st)
+        return out
+
+    def negated(self) -> list[Stance]:
+        """Sides taken by negation: "I cannot agree with ..." -> disagree, "I don't disagree" -> agree."""
+        out = []
+        for _, base, window in self.windows():
+            m = _NEGATED_AT_END.search(window)
+            if not m:
                 continue
-            if m.start("opt") not in listed:
-                found.append((kind, m.start("opt"), _stance_of(m.group("opt"))))
-    lead = _LEAD.match(text)
-    if lead and lead.start("opt") not in listed:
-        found.append((9, lead.start("opt"), _stance_of(lead.group("opt"))))
-    # Labels of three or more different options are the option list itself, not a choice;
-    # so are two or more options each followed by a colon and a description of it.
-    labelled = {st for kind, _, st in found if kind <= 1}
-    if len(labelled) >= 3:
-        found = [f for f in found if f[0] > 1]
-    described = {st for kind, pos, st in found if kind <= 1 and _DESCRIBED.match(text, pos)}
-    if len(described) >= 2:
-        found = [f for f in found if not (f[0] <= 1 and _DESCRIBED.match(text, f[1]))]
-    chosen = {pos: st for _, pos, st in found}
-    out = list(dict.fromkeys(chosen.values()))
-    if options and len(options) == 4:
-        for m in _NUMBER.finditer(text):
-            idx = int(m.group(1) or m.group(2) or m.group(3)) - 1
-            if m.group(4) and not options[idx].lower().startswith(m.group(4).lower()):
+            word = m.group("opt").lower()
+            if word.startswith("strongly") or _NEGATED_NOT_A_SIDE.match(self.text, base + m.end()):
                 continue
-            st = read_selection(options[idx])
-            if st.is_answer and st not in out:
-                out.append(st)
-    return out
+            out.append(Stance.AGREE if word == "disagree" else Stance.DISAGREE)
+        return list(dict.fromkeys(out))
 
-
-def _negated(text: str) -> list[Stance]:
-    """Sides taken by negation: "I cannot agree with ..." -> disagree, "I don't disagree" -> agree."""
-    listed = _listed_starts(text)
-    out = []
-    for m in _NEGATED.finditer(text):
-        word = m.group("opt").lower()
-        if m.start("opt") in listed or word.startswith("strongly") or _NEGATED_NOT_A_SIDE.match(text[m.end():]):
-            continue
-        out.append(Stance.AGREE if word == "disagree" else Stance.DISAGREE)
-    return list(dict.fromkeys(out))
+    def mentioned(self) -> set[Stance]:
+        """Option words outside lists and not negated ("I would not strongly agree")."""
+        return {_stance_of(window[start - base:]) for start, base, window in self.windows()
+                if not window.endswith("ing") and not _NOT_BEFORE.search(self.text, max(start - 30, 0), start)}
 
 
 def read_prose(text: str, options: Sequence[str] | None = None) -> Stance:
     """The stance a prose answer commits to, ``refusal``, or ``invalid`` (see the module docstring)."""
-    text = text[:MAX_PARSE_CHARS]
-    committed = _committed(text, options)
+    reading = _Reading(text[:MAX_PARSE_CHARS])
+    committed = reading.committed(options)
     if len(committed) == 1:
         return committed[0]
     if len(committed) > 1:
         return Stance.INVALID  # two different options
-    negated = _negated(text)
+    negated = reading.negated()
     if len(negated) == 1:
         return negated[0]
-    if is_refusal(text):
+    if is_refusal(reading.text):
         return Stance.REFUSAL
-    listed = _listed_starts(text)
-    mentioned = {_stance_of(m.group()) for m in _MENTION.finditer(text)
-                 if m.start() not in listed and not _NOT_BEFORE.search(text[max(m.start() - 30, 0):m.start()])}
+    mentioned = reading.mentioned()
     return mentioned.pop() if len(mentioned) == 1 else Stance.INVALID
 
 
@@ -441,7 +465,8 @@ def open_refusal(text: str) -> bool:
     opening = text[:OPEN_REFUSAL_WINDOW]
     if not (_REFUSAL.search(opening) or _OPEN_REFUSAL_EXTRA.search(opening)):
         return False
-    return not (_committed(text, None) or _negated(text))
+    reading = _Reading(text)
+    return not (reading.committed(None) or reading.negated())
 
 
 # -- answers ------------------------------------------------------------------------------
@@ -508,6 +533,7 @@ def parse_answer(
 __all__ = [
     "MAX_JSON_DEPTH",
     "MAX_JSON_STARTS",
+    "MAX_MENTIONS",
     "MAX_PARSE_CHARS",
     "OPEN_REFUSAL_WINDOW",
     "UNJUDGED",
