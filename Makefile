@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 RUNS ?= runs
 
-.PHONY: demo report test bench bench-judge bench-report bench-tropes lint clean-demo
+.PHONY: demo report test bench bench-judge bench-report bench-tropes bench-parse lint clean-demo
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -56,3 +56,6 @@ lint: $(STAMP)
 
 clean-demo:
 	rm -rf $(RUNS)/demo $(RUNS)/demo-tropes $(RUNS)/demo-report
+
+bench-parse: $(STAMP)  # needs ../shared/external_data/llm-values-pct (not shipped)
+	$(BIN)/python bench/parse_eval_real.py

@@ -23,6 +23,7 @@ SUBCOMMANDS: dict[str, str] = {
     "baseline": "pct_tasks.cli.baseline",
     "judge": "pct_tasks.cli.judge",
     "judge-eval": "pct_tasks.cli.judge_eval",
+    "parse-eval": "pct_tasks.cli.parse_eval",
     "tropes": "pct_tasks.cli.tropes",
     "tropes-eval": "pct_tasks.cli.tropes_eval",
 }

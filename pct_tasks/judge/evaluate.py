@@ -22,6 +22,7 @@ from pct_tasks.errors import PctInputError
 from pct_tasks.labels import JUDGE_LABELS, Stance
 
 from pct_tasks.judge import Judge
+from pct_tasks.metrics import SCORE_NAMES, bootstrap_intervals, confusion, format_confusion, scores
 
 VOCABULARY = tuple(s.value for s in JUDGE_LABELS)
 
@@ -57,19 +58,6 @@ def collapse(predictions: Sequence[str], gold_labels: set[str]) -> list[str]:
     if "refusal" not in gold_labels:
         rules["refusal"] = "none"
     return [rules.get(p, p) for p in predictions]
-
-
-def _scores(gold: np.ndarray, pred: np.ndarray, labels: list[str]) -> tuple[float, float, float]:
-    from sklearn.metrics import cohen_kappa_score, f1_score
-
-    acc = float((gold == pred).mean())
-    f1 = float(f1_score(gold, pred, labels=labels, average="macro", zero_division=0))
-    if len(set(gold) | set(pred)) < 2:
-        kappa = 1.0 if acc == 1.0 else 0.0
-    else:
-        kappa = float(cohen_kappa_score(gold, pred))
-        kappa = 0.0 if np.isnan(kappa) else kappa
-    return acc, f1, kappa
 
 
 @dataclass
@@ -124,24 +112,14 @@ def evaluate_judge(
     labels = sorted(set(gold), key=lambda s: VOCABULARY.index(s))
     pred = np.array(collapse(raw_pred, set(labels)), dtype=object)
     g = np.array(gold, dtype=object)
-    acc, f1, kappa = _scores(g, pred, labels)
-
-    rng = np.random.default_rng(seed)
-    boots = np.array([_scores(g[idx], pred[idx], labels)
-                      for idx in rng.integers(0, len(g), size=(int(n_boot), len(g)))]) if n_boot else None
-    alpha = (1 - level) / 2
-    ci = {}
-    for k, name in enumerate(("accuracy", "macro_f1", "kappa")):
-        ci[name] = ([float(np.quantile(boots[:, k], alpha)), float(np.quantile(boots[:, k], 1 - alpha))]
-                    if boots is not None else [float("nan"), float("nan")])
-
-    shown = labels + sorted(set(pred) - set(labels))
-    confusion = {gl: {pl: int(((g == gl) & (pred == pl)).sum()) for pl in shown} for gl in labels}
+    acc, f1, kappa = scores(g, pred, labels)
+    ci = bootstrap_intervals(g, pred, lambda a, b: scores(a, b, labels), SCORE_NAMES,
+                             n_boot=n_boot, seed=seed, level=level)
     top = Counter(gold).most_common(1)[0][0]
-    m_acc, m_f1, m_kappa = _scores(g, np.array([top] * len(g), dtype=object), labels)
+    m_acc, m_f1, m_kappa = scores(g, np.array([top] * len(g), dtype=object), labels)
     return JudgeEvaluation(
         judge_id=judge.judge_id, n=len(g), labels=labels, accuracy=acc, macro_f1=f1, kappa=kappa,
-        ci=ci, confusion=confusion,
+        ci=ci, confusion=confusion(g, pred, labels),
         majority={"label": top, "accuracy": m_acc, "macro_f1": m_f1, "kappa": m_kappa},
         answers_per_second=len(g) / elapsed if elapsed > 0 else float("inf"),
         n_failed=sum(r.stance is None for r in replies),
@@ -158,11 +136,7 @@ def format_report(ev: JudgeEvaluation) -> str:
     for name in ("accuracy", "macro_f1", "kappa"):
         lo, hi = ev.ci[name]
         lines.append(f"{name:10}{getattr(ev, name):8.3f}  [{lo:.3f}, {hi:.3f}]    {ev.majority[name]:8.3f}")
-    cols = list(next(iter(ev.confusion.values())).keys())
-    width = max(len(c) for c in [*cols, *ev.labels, "gold \\ pred"]) + 2
-    lines += ["", "confusion (rows gold, columns predicted)", "gold \\ pred".ljust(width) + "".join(c.rjust(width) for c in cols)]
-    for gl, row in ev.confusion.items():
-        lines.append(gl.ljust(width) + "".join(str(row[c]).rjust(width) for c in cols))
+    lines += ["", *format_confusion(ev.confusion)]
     return "\n".join(lines)
 
 

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, replace
 
 from pct_tasks.labels import JUDGE_LABELS, Stance
+from pct_tasks.tasks.parsing import json_objects, strip_fences
 
 #: Bump when the wording below changes: it is part of every LLM judge's identity, so cached
 #: judgements made with an older prompt are not reused.
@@ -111,10 +112,11 @@ class JudgeReply:
         return self.stance is not None
 
 
-_FENCE = re.compile(r"```(?:json|JSON)?\s*(.*?)```", re.S)
 _LABEL_FIELD = re.compile(r"""["']?(?:label|stance)["']?\s*[:=]\s*["']([A-Za-z _-]+)["']""", re.I)
 _RATIONALE_FIELD = re.compile(r"""["']?(?:rationale|reason)["']?\s*:\s*["']([^"']*)""", re.I)
 _LABELS = {s.value: s for s in JUDGE_LABELS}
+#: Characters of a judge reply that are read (a reply is one short JSON object).
+MAX_REPLY_CHARS = 20_000
 
 
 def normalise_label(value: object) -> Stance | None:
@@ -123,18 +125,6 @@ def normalise_label(value: object) -> Stance | None:
         return None
     key = re.sub(r"[\s\-]+", "_", value.strip().strip(".!\"'").lower())
     return _LABELS.get(key)
-
-
-def _objects(text: str):
-    """Yield every JSON object that starts somewhere in ``text``."""
-    decoder = json.JSONDecoder()
-    for match in re.finditer(r"\{", text):
-        try:
-            obj, _ = decoder.raw_decode(text, match.start())
-        except ValueError:
-            continue
-        if isinstance(obj, dict):
-            yield obj
 
 
 def parse_reply(text: object) -> JudgeReply:
@@ -152,8 +142,8 @@ def _parse(text: object) -> JudgeReply:
     """
     if not isinstance(text, str) or not text.strip():
         return JudgeReply(None, "", "empty reply")
-    body = "\n".join(_FENCE.findall(text)) or text
-    for obj in _objects(body):
+    body = strip_fences(text[:MAX_REPLY_CHARS])
+    for obj in json_objects(body):
         raw = obj.get("label", obj.get("stance"))
         if raw is None:
             continue

@@ -83,6 +83,7 @@ def process_results_open(doc: dict[str, Any], results: Sequence[str]) -> dict[st
     return {
         "stance": parsed.stance_label,
         "answer_rate": int(parsed.stance is None),
+        # parsing.open_refusal: a refusal in the opening and no side taken, at any length.
         "refusal_rate": int(parsed.stance is Stance.REFUSAL),
     }
 
