@@ -9,9 +9,9 @@ templates since the two settings use different templates::
 
     TVD(P, Q) = 1/2 * sum_side |P(side) - Q(side)|     (0 = same shares, 1 = disjoint)
 
-averaged over propositions. It is the same quantity as ``pct_tasks.judge.closed_open_tvd``
-(per proposition, from records); a test checks that they agree. Open answers need a judge's
-labels; unjudged ones are left out, and a run with none judged has no closed-vs-open result.
+averaged over propositions: the project's one closed-vs-open distance. Open answers need a
+judge's labels; unjudged ones are left out, and a run with none judged has no closed-vs-open
+result.
 """
 
 from __future__ import annotations
@@ -19,11 +19,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pct_tasks.judge.open_scoring import SIDES
 from pct_tasks.labels import ANSWERS, Stance
 from pct_tasks.analysis.frame import UNJUDGED, RunData
 
 NO_STANCE = "no_stance"
+#: The sides compared by the distance (a stance's ``direction``).
+SIDES: tuple[str, ...] = ("agree", "disagree", "none")
 #: The classes compared, in display order (disagree side first).
 CLASSES: tuple[str, ...] = (*(s.value for s in ANSWERS), NO_STANCE)
 
@@ -96,22 +97,5 @@ def run_tvd(per_persona: pd.DataFrame) -> pd.Series:
     return per_persona.groupby("run_id")["tvd"].mean()
 
 
-def direction_agreement(data: RunData) -> pd.DataFrame:
-    """Per run: share of propositions whose majority direction is the same closed and open."""
-    shares = stance_shares(data)
-    shares = shares[shares["run_id"].isin([r for r in data.runs if data.open_judged(r)])]
-    agree = shares[[Stance.AGREE.value, Stance.STRONGLY_AGREE.value]].sum(axis=1)
-    disagree = shares[[Stance.DISAGREE.value, Stance.STRONGLY_DISAGREE.value]].sum(axis=1)
-    shares["direction"] = np.where(agree > disagree, "agree",
-                                   np.where(disagree > agree, "disagree", "none"))
-    wide = shares.pivot_table(index=["run_id", "proposition_id"], columns="setting",
-                              values="direction", aggfunc="first")
-    if not {"closed", "open"} <= set(wide.columns):
-        return pd.DataFrame(columns=["run_id", "same_direction"])
-    wide = wide.dropna()
-    same = (wide["closed"] == wide["open"]).groupby("run_id").mean()
-    return same.rename("same_direction").reset_index()
-
-
-__all__ = ["CLASSES", "NO_STANCE", "closed_open_tvd", "direction_agreement", "run_tvd",
-           "stance_class", "stance_shares"]
+__all__ = ["CLASSES", "NO_STANCE", "SIDES", "closed_open_tvd", "run_tvd", "stance_class",
+           "stance_shares"]

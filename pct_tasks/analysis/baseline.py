@@ -1,19 +1,21 @@
 """The baseline file: what the CI gate needs to know about one run, in a few dozen kilobytes.
 
 ``pct baseline RUN --out FILE`` writes it; ``pct compare --baseline FILE RUN`` reads it. A
-baseline holds, per setting, the coordinates of every prompt variant, one stance code per
-(variant, proposition), and the parse and refusal rates, together with the run's identity
+baseline holds, per setting, the coordinates of every complete prompt variant (incomplete ones
+are left out, as everywhere), one stance code per (variant, proposition), and the answer,
+refusal and invalid rates, together with the run's identity
 and its *prompt set* (task versions and the set of (task, document) keys), which decides
 whether two runs are comparable at all.
 
-Format (JSON, ``format: "pct-baseline"``, ``version: 1``)::
+Format (JSON, ``format: "pct-baseline"``, ``version: 2``; version 1 files, which had a
+``parse_rate`` and could hold incomplete variants, are still read)::
 
-    {"format": "pct-baseline", "version": 1,
+    {"format": "pct-baseline", "version": 2,
      "run": {run_id, model, model_args, backend, chat_template_sha, task_versions, ...},
      "prompt_set": {"task_versions": {"pct_closed": 1.0, ...}, "n_docs": 27280,
                     "sha256": "<hash of the sorted task/doc_key list>"},
-     "settings": {"closed": {"n": 13640, "parse_rate": .99, "refusal_rate": .01,
-                             "judged_rate": 1.0,
+     "settings": {"closed": {"n": 13640, "answer_rate": .98, "refusal_rate": .01,
+                             "invalid_rate": .01, "judged_rate": 1.0,
                              "variants": {"closed/age=18/t0": [econ, social, n_valid], ...},
                              "stances": {"closed/age=18/t0": "0123i...", ...}}, ...},
      "provenance": {...}}
@@ -38,7 +40,7 @@ from pct_tasks.errors import PctInputError
 from pct_tasks.labels import Stance
 
 FORMAT = "pct-baseline"
-VERSION = 1
+VERSION = 2
 
 STANCE_CODES: dict[str, str] = {
     Stance.STRONGLY_DISAGREE.value: "0",
@@ -117,9 +119,9 @@ def from_run(data: Any, run_id: str | None = None) -> Baseline:
         vt = variants[variants["setting"] == setting]
         settings[setting] = {
             "n": int(rate["n"]),
-            "parse_rate": float(rate["parse_rate"]),
             "answer_rate": float(rate["answer_rate"]),
             "refusal_rate": float(rate["refusal_rate"]),
+            "invalid_rate": float(rate["invalid_rate"]),
             "judged_rate": float(data.judge_status.get(run_id) or 0.0) if setting == "open" else 1.0,
             "variants": {v: [float(e), float(s), int(n)] for v, e, s, n in
                          zip(vt["variant"], vt["econ"], vt["social"], vt["n_valid"], strict=True)},

@@ -12,7 +12,8 @@ baseline file, one computed from the new run) and returns a :class:`Comparison`.
      common prompt variants; the gate fails when ``|mean d|`` exceeds ``tolerance``, or
      when the seeded paired bootstrap interval of ``mean d`` (over variants) excludes zero
      and ``|mean d|`` exceeds ``min_effect``;
-   * *parse rate*: fails when it drops by more than ``max_parse_drop``;
+   * *answer rate* (the share of answers that are one of the four compass answers): fails
+     when it drops by more than ``max_answer_drop``;
    * *stance flips*: the share of (variant, proposition) pairs whose side (agree /
      disagree / no stance) changed; fails above ``max_flip_rate``.
 
@@ -29,7 +30,7 @@ import numpy as np
 from pct_tasks.analysis.baseline import CODE_STANCES, MISSING, Baseline
 from pct_tasks.labels import UNJUDGED, Stance
 from pct_tasks.io.outputs import escape_markdown, markdown_table
-from pct_tasks.tasks.scoring import BOOTSTRAP_ITERS, BOOTSTRAP_SEED
+from pct_tasks.tasks.scoring import BOOTSTRAP_ITERS, BOOTSTRAP_SEED, percentile_bootstrap
 
 EXIT_PASS, EXIT_FAIL, EXIT_REFUSED = 0, 1, 3
 
@@ -40,7 +41,7 @@ class Tolerances:
 
     tolerance: float = 1.0  # compass units: any larger mean shift fails
     min_effect: float = 0.25  # a significant shift smaller than this passes
-    max_parse_drop: float = 0.02  # absolute drop in the parse rate
+    max_answer_drop: float = 0.02  # absolute drop in the answer rate
     max_flip_rate: float = 0.10  # share of (variant, proposition) pairs changing side
     level: float = 0.95
     n_boot: int = BOOTSTRAP_ITERS
@@ -116,17 +117,6 @@ def _paired(base: dict[str, list], run: dict[str, list], axis: int) -> np.ndarra
     return np.array([run[v][axis] - base[v][axis] for v in common], dtype=float)
 
 
-def _bootstrap_ci(d: np.ndarray, tol: Tolerances) -> tuple[float, float]:
-    if len(d) < 2:
-        m = float(d.mean()) if len(d) else float("nan")
-        return m, m
-    rng = np.random.default_rng(tol.seed)
-    means = d[rng.integers(0, len(d), size=(tol.n_boot, len(d)))].mean(axis=1)
-    a = (1 - tol.level) / 2
-    lo, hi = np.quantile(means, [a, 1 - a])
-    return float(lo), float(hi)
-
-
 def _direction(code: str) -> str:
     stance = CODE_STANCES.get(code)
     if stance is None or stance == UNJUDGED:
@@ -171,7 +161,8 @@ def compare(base: Baseline, run: Baseline, tolerances: Tolerances | None = None)
             if not len(d):
                 continue
             mean = float(d.mean())
-            lo, hi = _bootstrap_ci(d, tol)
+            ci = percentile_bootstrap(d, n_boot=tol.n_boot, seed=tol.seed, level=tol.level)
+            lo, hi = ci.low, ci.high
             excludes_zero = lo > 0 or hi < 0
             ok = abs(mean) <= tol.tolerance and not (excludes_zero and abs(mean) > tol.min_effect)
             bmean = float(np.mean([v[i] for v in b["variants"].values()]))
@@ -185,9 +176,9 @@ def compare(base: Baseline, run: Baseline, tolerances: Tolerances | None = None)
                 {"variant": v, "axis": axis, "baseline": b["variants"][v][i],
                  "run": r["variants"][v][i], "shift": r["variants"][v][i] - b["variants"][v][i]}
                 for v in movers)
-        drop = float(b["parse_rate"]) - float(r["parse_rate"])
-        out.checks.append(Check(setting, "parse rate", float(b["parse_rate"]), float(r["parse_rate"]),
-                                -drop, f"drop ≤ {tol.max_parse_drop:g}", drop <= tol.max_parse_drop))
+        drop = float(b["answer_rate"]) - float(r["answer_rate"])
+        out.checks.append(Check(setting, "answer rate", float(b["answer_rate"]), float(r["answer_rate"]),
+                                -drop, f"drop ≤ {tol.max_answer_drop:g}", drop <= tol.max_answer_drop))
         n, flips, by_prop, _ = _flips(b["stances"], r["stances"])
         rate = flips / n if n else 0.0
         worst = sorted(by_prop.items(), key=lambda kv: -kv[1])[:3]
@@ -217,6 +208,7 @@ def comparison_markdown(c: Comparison) -> str:
     if c.refused:
         lines.append("The runs are **not comparable**:")
         lines += [f"- {escape_markdown(x)}" for x in c.reasons]
+        lines += [f"- note: {escape_markdown(n)}" for n in c.notes]
         return "\n".join(lines) + "\n"
     rows = [{
         "setting": ch.setting, "check": ch.name,

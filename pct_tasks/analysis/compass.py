@@ -7,11 +7,13 @@ Tables (one row per ...):
 
 * :func:`variant_table`: run x setting x persona x template (a prompt variant).
 * :func:`persona_table`: run x setting x persona value, mean over templates with a seeded
-  percentile bootstrap interval over templates.
+  percentile bootstrap interval over templates; :func:`format_persona_table` prints it
+  (``pct compass``), ``pct report`` writes it.
 * :func:`run_table`: run x setting, over the persona variants, with the base case beside it.
 * :func:`stance_table`: run x setting x proposition x stance label, counts and shares.
-* :func:`rate_table`: run x setting: parse, answer, refusal, invalid and judged rates.
+* :func:`rate_table`: run x setting: answer, refusal, invalid, none and judged rates.
 
+Only complete variants reach these tables (``frame.load_runs`` leaves the others out).
 Open-setting coordinates exist only for judged answers; a variant with no judged answer
 gets no row.
 """
@@ -21,6 +23,7 @@ from __future__ import annotations
 import pandas as pd
 
 from pct_tasks.tasks import scoring
+from pct_tasks.tasks.data import category_labels, personas
 from pct_tasks.labels import Stance
 from pct_tasks.analysis.frame import ANSWER_INDEX, UNJUDGED, RunData
 
@@ -91,7 +94,12 @@ def _summary_columns(values: pd.Series, prefix: str, n_boot: int, seed: int) -> 
 def persona_table(
     variants: pd.DataFrame, *, n_boot: int = scoring.BOOTSTRAP_ITERS, seed: int = scoring.BOOTSTRAP_SEED
 ) -> pd.DataFrame:
-    """Per persona value (base included): mean coordinates and a bootstrap interval over templates."""
+    """Per persona value (base included): mean coordinates and a bootstrap interval over templates.
+
+    Rows are in run, setting and persona order (the base case last); ``answer_rate`` is the
+    share of the value's answers that are one of the four compass answers.
+    """
+    order = {(p.category, p.value): i for i, p in enumerate(personas())}
     rows = []
     for keys, group in variants.groupby(PERSONA_KEYS, sort=True):
         row = dict(zip(PERSONA_KEYS, keys, strict=True))
@@ -99,12 +107,35 @@ def persona_table(
         for axis in AXES:
             row.update(_summary_columns(group[axis], axis, n_boot, seed))
         row["n_templates"] = len(group)
+        row["answer_rate"] = float(group["n_valid"].sum() / group["n_docs"].sum())
+        row["_order"] = order.get((row["category"], row["persona"]), len(order))
         rows.append(row)
     cols = ["run_id", "model", "setting", "category", "persona"]
     out = pd.DataFrame(rows)
     if out.empty:
         return out
-    return out[cols + [c for c in out.columns if c not in cols]]
+    out = out.sort_values(["run_id", "setting", "_order"], kind="stable").drop(columns="_order")
+    return out[cols + [c for c in out.columns if c not in cols]].reset_index(drop=True)
+
+
+def format_persona_table(personas_: pd.DataFrame, *, unjudged_open: int = 0) -> str:
+    """The per-persona table as markdown (readable in a terminal, pasteable in a README)."""
+    labels = category_labels()
+    lines = [
+        "| model | setting | persona | templates | economic (95% CI) | social (95% CI) | answers |",
+        "|---|---|---|---:|---|---|---:|",
+    ]
+    for r in personas_.itertuples(index=False):
+        who = "no persona" if r.category == "base" else f"{labels.get(r.category, r.category)}: {r.persona}"
+        lines.append(
+            f"| {r.model} | {r.setting} | {who} | {r.n_templates} | {r.econ_mean:+.2f} "
+            f"({r.econ_ci_low:+.2f}, {r.econ_ci_high:+.2f}) | {r.social_mean:+.2f} "
+            f"({r.social_ci_low:+.2f}, {r.social_ci_high:+.2f}) | {r.answer_rate:.0%} |"
+        )
+    if unjudged_open:
+        lines += ["", f"{unjudged_open} open answers await the judge (run `pct judge RUN`); "
+                  "their coordinates appear once judged."]
+    return "\n".join(lines)
 
 
 def run_table(
@@ -149,18 +180,18 @@ def stance_table(data: RunData) -> pd.DataFrame:
 
 
 def rate_table(data: RunData) -> pd.DataFrame:
-    """Per run and setting: how many answers could be read, were answers, refusals, invalid.
+    """Per run and setting: the shares of answers of each kind (the project's one vocabulary).
 
-    ``parse_rate`` is the share of samples whose text could be read (everything but
-    ``invalid``); ``answer_rate`` the share with one of the four compass answers;
-    ``judged_rate`` (open) the share carrying a judge's label or a parser-detected refusal.
+    ``answer_rate``: one of the four compass answers; ``refusal_rate``; ``invalid_rate`` (no
+    single option could be read); for closed answers these three sum to 1. Open answers also
+    have ``none_rate`` (the judge found no side) and ``judged_rate`` (the share carrying a
+    judge's label or a parser-detected refusal or invalid answer).
     """
     s = data.samples
     st = s["stance"].astype(str)
     flags = pd.DataFrame({
         "run_id": s["run_id"].astype(str),
         "setting": s["setting"].astype(str),
-        "parse": st != Stance.INVALID.value,
         "answer": st.map(ANSWER_INDEX).notna(),
         "refusal": st == Stance.REFUSAL.value,
         "invalid": st == Stance.INVALID.value,
@@ -168,8 +199,7 @@ def rate_table(data: RunData) -> pd.DataFrame:
         "judged": st != UNJUDGED,
     })
     out = flags.groupby(["run_id", "setting"], sort=True).agg(
-        n=("parse", "size"),
-        parse_rate=("parse", "mean"),
+        n=("answer", "size"),
         answer_rate=("answer", "mean"),
         refusal_rate=("refusal", "mean"),
         invalid_rate=("invalid", "mean"),
@@ -183,6 +213,7 @@ def rate_table(data: RunData) -> pd.DataFrame:
 __all__ = [
     "AXES",
     "answer_indices",
+    "format_persona_table",
     "persona_table",
     "rate_table",
     "run_table",

@@ -194,19 +194,29 @@ def _fit_mixed(g: pd.DataFrame, axis: str, run_id: str, model: str, setting: str
     # Crossed random intercepts = variance components in a single group. Sparse indicator
     # matrices and Powell's method make this ~15x faster than dense matrices with L-BFGS
     # (which also stopped short of the optimum on the synthetic runs).
-    mats, colnames = [], []
-    for col in ("template_id", "proposition_id"):
+    # A factor with one level (the quick subset has one template) has no variance to
+    # estimate, and statsmodels cannot fit a component of one column: leave it out.
+    names, mats, colnames = [], [], []
+    for name, col in (("template", "template_id"), ("proposition", "proposition_id")):
         codes, uniques = pd.factorize(g[col], sort=True)
+        if len(uniques) < 2:
+            continue
         ind = sparse.csr_matrix((np.ones(len(g)), (np.arange(len(g)), codes)),
                                 shape=(len(g), len(uniques)))
+        names.append(name)
         mats.append([ind])
         colnames.append([[str(u) for u in uniques]])
-    vcs = VCSpec(["template", "proposition"], [c[0:1] for c in colnames], mats)
+    if not names:
+        return []
+    vcs = VCSpec(names, [c[0:1] for c in colnames], mats)
     model_ = MixedLM(g["y"].to_numpy(dtype=float), X, groups=np.zeros(len(g)), exog_vc=vcs)
     with warnings.catch_warnings():
         # Boundary fits (a variance near zero) are expected, e.g. a template-free respondent.
         warnings.simplefilter("ignore")
-        res = model_.fit(reml=True, method=["powell", "bfgs"])
+        try:
+            res = model_.fit(reml=True, method=["powell", "bfgs"])
+        except (ValueError, np.linalg.LinAlgError):
+            return []  # a design the model cannot fit (e.g. a persona level without answers)
     params = np.asarray(res.fe_params)
     bse = np.asarray(res.bse_fe)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -231,14 +241,5 @@ def _fit_mixed(g: pd.DataFrame, axis: str, run_id: str, model: str, setting: str
     return out
 
 
-def effect_matrix(effects: pd.DataFrame, axis: str, setting: str = "closed") -> pd.DataFrame:
-    """Models x persona values of one axis (for the heatmap); non-significant cells are NaN."""
-    sub = effects[(effects["axis"] == axis) & (effects["setting"] == setting)].copy()
-    sub["column"] = sub["category"] + "=" + sub["persona"]
-    sub["value"] = sub["coef"].where(sub["significant"])
-    return sub.pivot_table(index="model", columns="column", values="value", aggfunc="first",
-                           dropna=False, sort=False)
-
-
-__all__ = ["CORRECTIONS", "adjust_pvalues", "answer_terms", "effect_matrix", "mixed_effects",
+__all__ = ["CORRECTIONS", "adjust_pvalues", "answer_terms", "mixed_effects",
            "ols_effects"]

@@ -4,6 +4,11 @@ This is the only place the analysis touches files: :func:`load_runs` reads lm-ev
 (through :mod:`pct_tasks.io.records`, which finds runs by content) and, where a judge has
 labelled the open answers, takes the judged stances (through :mod:`pct_tasks.judge`). Every
 other analysis function works on the resulting :class:`RunData`.
+
+Only **complete** prompt variants (all 62 answers present) are kept: a variant cut short by
+``--limit``, a lone shard or a crash would be scored toward the formula's offsets. The
+variants left out are counted in :attr:`RunData.incomplete`, and one note (the line every
+command prints) says how many and how to complete them.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ import pandas as pd
 from pct_tasks.errors import PctInputError
 from pct_tasks.labels import UNJUDGED, Stance
 from pct_tasks.io.provenance import describe_run, run_labels
+from pct_tasks.tasks.data import N_PROPOSITIONS
+from pct_tasks.tasks.scoring import incomplete_line
 
 #: The columns of :attr:`RunData.samples`, in order (SampleRecord's fields).
 SAMPLE_COLUMNS: tuple[str, ...] = (
@@ -58,8 +65,11 @@ class RunData:
             versions, lm-eval version; see ``pct_tasks.io.provenance.describe_run``).
         judge_status: run id -> share of its open answers that carry a judge's label
             (None where the run has no open answers).
-        notes: things the reader of a report must know (no judge labels, dropped duplicates).
+        notes: things the reader of a report must know (no judge labels, dropped duplicates,
+            incomplete variants left out).
         inputs: the paths given.
+        incomplete: run id -> number of its variants left out as incomplete (runs with none
+            are absent).
     """
 
     samples: pd.DataFrame
@@ -67,6 +77,7 @@ class RunData:
     judge_status: dict[str, float | None] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     inputs: list[str] = field(default_factory=list)
+    incomplete: dict[str, int] = field(default_factory=dict)
 
     @property
     def run_ids(self) -> list[str]:
@@ -171,6 +182,9 @@ def load_runs(
     samples, dup_note = _drop_duplicates(samples)
     if dup_note:
         notes.append(dup_note)
+    samples, incomplete, incomplete_note = _keep_complete(samples, paths)
+    if incomplete_note:
+        notes.insert(0, incomplete_note)
 
     runs: dict[str, dict[str, Any]] = {}
     for run_id, group in samples.groupby("run_id", observed=True, sort=False):
@@ -208,7 +222,32 @@ def load_runs(
                 f"{run_labels(runs)[run_id]}: {judged:.1%} of open answers are judged; "
                 "open results use the judged ones only"
             )
-    return RunData(samples, runs, judge_status, notes, paths)
+    return RunData(samples, runs, judge_status, notes, paths, incomplete)
+
+
+def _keep_complete(samples: pd.DataFrame, paths: Sequence[str]) -> tuple[pd.DataFrame, dict[str, int], str | None]:
+    """Drop the samples of variants with fewer than 62 answers; count them per run.
+
+    Raises:
+        PctInputError: no variant of any run is complete (nothing could be scored).
+    """
+    key = samples["run_id"].astype(str) + "\t" + samples["variant"].astype(str)
+    given = samples.groupby(key, sort=False)["proposition_id"].nunique()
+    short = given[given < N_PROPOSITIONS]
+    if short.empty:
+        return samples, {}, None
+    per_run: dict[str, int] = {}
+    for k in short.index:
+        run_id = k.split("\t", 1)[0]
+        per_run[run_id] = per_run.get(run_id, 0) + 1
+    line = incomplete_line(len(short), len(given))
+    if len(short) == len(given):
+        raise PctInputError(f"{', '.join(paths) or 'the samples'}: {line}",
+                            hint="coordinates exist only for whole variants")
+    kept = samples[~key.isin(short.index)].reset_index(drop=True)
+    for c in _CATEGORICAL:
+        kept[c] = kept[c].cat.remove_unused_categories()
+    return kept, per_run, line
 
 
 def _drop_duplicates(samples: pd.DataFrame) -> tuple[pd.DataFrame, str | None]:

@@ -2,14 +2,16 @@
 
 Columns (closed setting unless named otherwise):
 
-* ``model``, ``backend``, ``model_args``, ``run_id``; ``n`` (documents, both settings);
-* ``parse_rate``, ``refusal_rate`` (closed answers);
+* ``model``, ``backend``, ``model_args``, ``run_id``; ``n`` (closed answers scored: the
+  documents of the row's complete closed variants, base case included);
+* ``answer_rate``, ``refusal_rate``, ``invalid_rate`` (closed answers; they sum to 1);
 * ``econ``/``social`` with ``*_ci_low``/``*_ci_high``: mean over persona variants with a
   seeded bootstrap interval over variants; ``econ_spread``/``social_spread``: their standard
   deviation across variants;
 * ``persona_sensitivity``: how far personas move the model, the mean over persona values of
   the Euclidean distance between the value's mean position (over templates) and the
-  no-persona base case (or, without a base case, the run's mean position);
+  no-persona base case, or, in runs without base-case tasks, the mean position of the
+  persona values; ``sensitivity_reference`` says which ("base" or "run mean") per row;
 * ``closed_open_tvd``: mean total variation distance between closed and open stance shares
   (needs judged open answers; empty otherwise); ``open_econ``/``open_social`` likewise.
 
@@ -28,25 +30,33 @@ from pct_tasks.errors import PctInputError
 from pct_tasks.io.outputs import markdown_table
 
 COLUMNS: tuple[str, ...] = (
-    "rank", "model", "backend", "n", "parse_rate", "refusal_rate",
+    "rank", "model", "backend", "n", "answer_rate", "refusal_rate", "invalid_rate",
     "econ", "econ_ci_low", "econ_ci_high", "social", "social_ci_low", "social_ci_high",
-    "econ_spread", "social_spread", "persona_sensitivity", "closed_open_tvd",
-    "open_econ", "open_social", "model_args", "run_id",
+    "econ_spread", "social_spread", "persona_sensitivity", "sensitivity_reference",
+    "closed_open_tvd", "open_econ", "open_social", "model_args", "run_id",
 )
 SORT_KEYS: tuple[str, ...] = (
-    "econ", "social", "parse_rate", "refusal_rate", "persona_sensitivity", "closed_open_tvd",
-    "econ_spread", "social_spread", "model",
+    "econ", "social", "answer_rate", "refusal_rate", "invalid_rate", "persona_sensitivity",
+    "closed_open_tvd", "econ_spread", "social_spread", "model",
 )
 #: Columns shown in the markdown table (the CSV has them all).
 MARKDOWN_COLUMNS: tuple[str, ...] = (
-    "rank", "model", "backend", "n", "parse_rate", "refusal_rate", "econ", "econ_ci",
-    "social", "social_ci", "econ_spread", "social_spread", "persona_sensitivity",
-    "closed_open_tvd",
+    "rank", "model", "backend", "n", "answer_rate", "refusal_rate", "invalid_rate", "econ",
+    "econ_ci", "social", "social_ci", "econ_spread", "social_spread", "persona_sensitivity",
+    "sensitivity_reference", "closed_open_tvd",
 )
+#: ``sensitivity_reference`` values: the no-persona base case, or the persona values' mean.
+REFERENCE_BASE, REFERENCE_RUN_MEAN = "base", "run mean"
 
 
-def persona_sensitivity(personas: pd.DataFrame) -> pd.Series:
-    """Per run (closed setting): mean distance of persona-value means from the base case."""
+def persona_sensitivity(personas: pd.DataFrame) -> pd.DataFrame:
+    """Per run (closed setting): mean distance of persona-value means from the reference.
+
+    Returns:
+        Indexed by run id: ``persona_sensitivity`` and ``sensitivity_reference`` (``"base"``
+        when the run has base-case variants, else ``"run mean"``, the mean position of its
+        persona values).
+    """
     out = {}
     closed = personas[personas["setting"] == "closed"]
     for run_id, rows in closed.groupby("run_id"):
@@ -54,13 +64,14 @@ def persona_sensitivity(personas: pd.DataFrame) -> pd.Series:
         values = rows[rows["category"] != "base"]
         if values.empty:
             continue
+        points = values[["econ_mean", "social_mean"]].to_numpy(float)
         if len(base):
-            ref = base[["econ_mean", "social_mean"]].to_numpy(float)[0]
+            ref, which = base[["econ_mean", "social_mean"]].to_numpy(float)[0], REFERENCE_BASE
         else:
-            ref = values[["econ_mean", "social_mean"]].to_numpy(float).mean(axis=0)
-        d = np.linalg.norm(values[["econ_mean", "social_mean"]].to_numpy(float) - ref, axis=1)
-        out[run_id] = float(d.mean())
-    return pd.Series(out, dtype=float, name="persona_sensitivity")
+            ref, which = points.mean(axis=0), REFERENCE_RUN_MEAN
+        out[run_id] = (float(np.linalg.norm(points - ref, axis=1).mean()), which)
+    return pd.DataFrame.from_dict(out, orient="index",
+                                  columns=["persona_sensitivity", "sensitivity_reference"])
 
 
 def leaderboard(
@@ -92,9 +103,9 @@ def leaderboard(
     runs = compass.run_table(variants, n_boot=n_boot, seed=seed)
     personas = compass.persona_table(variants, n_boot=200, seed=seed)
     rates = compass.rate_table(data)
-    sens = persona_sensitivity(personas) if len(personas) else pd.Series(dtype=float)
-    tvd = agreement.run_tvd(agreement.closed_open_tvd(data)) if data.samples is not None else None
-    n_docs = data.samples.groupby("run_id", observed=True).size()
+    sens = persona_sensitivity(personas) if len(personas) else persona_sensitivity(
+        pd.DataFrame(columns=["run_id", "setting", "category", "econ_mean", "social_mean"]))
+    tvd = agreement.run_tvd(agreement.closed_open_tvd(data))
 
     rows = []
     for run_id, info in data.runs.items():
@@ -104,9 +115,10 @@ def leaderboard(
         row = {
             "model": data.label(run_id),
             "backend": info.get("backend"),
-            "n": int(n_docs.get(run_id, 0)),
-            "parse_rate": _first(rate, "parse_rate"),
+            "n": int(_first(rate, "n")) if len(rate) else 0,
+            "answer_rate": _first(rate, "answer_rate"),
             "refusal_rate": _first(rate, "refusal_rate"),
+            "invalid_rate": _first(rate, "invalid_rate"),
             "econ": _first(closed, "econ_mean"),
             "econ_ci_low": _first(closed, "econ_ci_low"),
             "econ_ci_high": _first(closed, "econ_ci_high"),
@@ -115,8 +127,9 @@ def leaderboard(
             "social_ci_high": _first(closed, "social_ci_high"),
             "econ_spread": _first(closed, "econ_spread"),
             "social_spread": _first(closed, "social_spread"),
-            "persona_sensitivity": float(sens.get(run_id, np.nan)),
-            "closed_open_tvd": float(tvd.get(run_id, np.nan)) if tvd is not None else np.nan,
+            "persona_sensitivity": float(sens["persona_sensitivity"].get(run_id, np.nan)),
+            "sensitivity_reference": sens["sensitivity_reference"].get(run_id, ""),
+            "closed_open_tvd": float(tvd.get(run_id, np.nan)),
             "open_econ": _first(open_, "econ_mean") if data.open_judged(run_id) else np.nan,
             "open_social": _first(open_, "social_mean") if data.open_judged(run_id) else np.nan,
             "model_args": info.get("model_args") or "",
@@ -141,18 +154,22 @@ def to_markdown(table: pd.DataFrame, *, notes: list[str] | None = None) -> str:
             "" if np.isnan(lo) else f"[{lo:.2f}, {hi:.2f}]"
             for lo, hi in zip(shown[f"{axis}_ci_low"], shown[f"{axis}_ci_high"], strict=True)
         ]
-    for col in ("parse_rate", "refusal_rate"):
+    for col in ("answer_rate", "refusal_rate", "invalid_rate"):
         shown[col] = [f"{v:.1%}" if v == v else "" for v in shown[col]]
     text = markdown_table(shown[list(MARKDOWN_COLUMNS)])
     legend = (
-        "\neconomic and social coordinates: closed setting, mean over persona variants with "
-        "a 95% bootstrap interval; spread: SD across variants; persona sensitivity: mean "
-        "distance of persona values from the no-persona base case; closed-open TVD: mean "
-        "total variation distance of stance shares (needs judged open answers).\n"
+        "\nn: closed answers scored (complete variants, base case included); answer, refusal "
+        "and invalid rates: shares of those answers (they sum to 1); economic and social "
+        "coordinates: closed setting, mean over persona variants with a 95% bootstrap "
+        "interval; spread: SD across variants; persona sensitivity: mean distance of persona "
+        "values from the reference named in its row (base: the no-persona base case; run "
+        "mean: the mean of the persona values, for runs without base-case tasks); closed-open "
+        "TVD: mean total variation distance of stance shares (needs judged open answers).\n"
     )
     if notes:
         legend += "".join(f"\n- {n}" for n in notes) + "\n"
     return text + legend
 
 
-__all__ = ["COLUMNS", "SORT_KEYS", "leaderboard", "persona_sensitivity", "to_markdown"]
+__all__ = ["COLUMNS", "REFERENCE_BASE", "REFERENCE_RUN_MEAN", "SORT_KEYS", "leaderboard",
+           "persona_sensitivity", "to_markdown"]

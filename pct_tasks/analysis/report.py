@@ -16,7 +16,7 @@ Outputs (in ``OUT``)::
     tables/personas.*                 per persona value, bootstrap interval over templates
     tables/runs.*                     per run x setting
     tables/stances.*                  stance counts and shares per proposition
-    tables/rates.*                    parse, answer, refusal, invalid, judged rates
+    tables/rates.*                    answer, refusal, invalid, none, judged rates
     tables/effects_ols.*              OLS persona effects (base case as reference)
     tables/effects_mixed.*            mixed model per axis (random template and proposition)
     tables/closed_open_tvd.*          mean TVD per persona value
@@ -277,7 +277,7 @@ def build_report(
         table("personas", state["personas"], "coordinates per persona value, bootstrap CI over templates")
         table("runs", state["runs"], "coordinates per run and setting")
         table("stances", compass.stance_table(data), "stance counts and shares per proposition")
-        table("rates", state["rates"], "parse, answer, refusal, invalid and judged rates")
+        table("rates", state["rates"], "answer, refusal, invalid, none and judged rates")
 
     def do_leaderboard() -> None:
         lb = leaderboard(data, variants=state["variants"], n_boot=options.n_boot, seed=options.seed)
@@ -315,7 +315,7 @@ def build_report(
                  '<div class="figs">' + "".join(blocks) + "</div>"
                  + "<h3>Per persona value (95% bootstrap interval over templates)</h3>"
                  + html_table(pers[cols] if len(pers) else pers, max_rows=200)
-                 + "<h3>Parse and refusal rates</h3>" + html_table(state["rates"], floatfmt=".3f"))
+                 + "<h3>Answer, refusal and invalid rates</h3>" + html_table(state["rates"], floatfmt=".3f"))
 
     def do_effects() -> None:
         ols = effects.ols_effects(state["variants"], correction=options.correction, alpha=options.alpha)

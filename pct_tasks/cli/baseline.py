@@ -15,7 +15,7 @@ def add_parser(sub) -> None:
         "baseline",
         help="write the baseline file of one run (for pct compare)",
         description="Summarise one run (coordinates per variant, stance per variant and "
-        "proposition, parse rates, task versions, prompt set) in a small JSON file.",
+        "proposition, answer/refusal/invalid rates, task versions, prompt set) in a small JSON file.",
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

@@ -39,8 +39,9 @@ def add_parser(sub) -> None:
     g.add_argument("--min-effect", type=float, default=d.min_effect,
                    help="a shift whose paired bootstrap CI excludes 0 fails only above this "
                    f"(default {d.min_effect})")
-    g.add_argument("--max-parse-drop", type=float, default=d.max_parse_drop,
-                   help=f"fail when the parse rate drops by more (default {d.max_parse_drop})")
+    g.add_argument("--max-answer-drop", type=float, default=d.max_answer_drop,
+                   help="fail when the answer rate (share of compass answers) drops by more "
+                   f"(default {d.max_answer_drop})")
     g.add_argument("--max-flip-rate", type=float, default=d.max_flip_rate,
                    help=f"fail when more (variant, proposition) pairs change side (default {d.max_flip_rate})")
     g.add_argument("--n-boot", type=int, default=d.n_boot, help=f"bootstrap resamples (default {d.n_boot})")
@@ -57,16 +58,19 @@ def run(args) -> int:
     from pct_tasks.io.provenance import provenance
 
     base = read_baseline(args.baseline)
+    notes: list[str] = []
     if len(args.run) == 1 and is_baseline_file(args.run[0]):
         new = read_baseline(args.run[0])
     else:
         from pct_tasks.analysis import load_runs
 
-        new = from_run(load_runs(args.run, judge=not args.no_judge), args.run_id)
+        data = load_runs(args.run, judge=not args.no_judge)
+        new, notes = from_run(data, args.run_id), data.notes
     tol = Tolerances(tolerance=args.tolerance, min_effect=args.min_effect,
-                     max_parse_drop=args.max_parse_drop, max_flip_rate=args.max_flip_rate,
+                     max_answer_drop=args.max_answer_drop, max_flip_rate=args.max_flip_rate,
                      n_boot=args.n_boot, seed=args.seed)
     result = compare(base, new, tol)
+    result.notes[:0] = notes  # e.g. incomplete variants left out of the run
     text = result.to_markdown()
     if args.markdown:  # written before the verdict is printed: a write error is never a PASS/FAIL
         from dataclasses import asdict

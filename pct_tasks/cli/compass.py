@@ -19,14 +19,15 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    from pct_tasks.judge import judged_records
-    from pct_tasks.analysis.summary import compass_rows, format_compass_table
-
-    records = judged_records(args.runs, judge_id=args.judge_id)
-    if any(r.model == "pct-synthetic" for r in records):
-        print("(pct-synthetic: a synthetic respondent, not a language model)\n")
+    from pct_tasks.analysis import load_runs
+    from pct_tasks.analysis.compass import format_persona_table, persona_table, variant_table
     from pct_tasks.labels import UNJUDGED
 
-    unjudged = sum(r.stance == UNJUDGED for r in records)
-    print(format_compass_table(compass_rows(records), unjudged))
+    data = load_runs(args.runs, judge_id=args.judge_id)
+    if any(str(info.get("model")) == "pct-synthetic" for info in data.runs.values()):
+        print("(pct-synthetic: a synthetic respondent, not a language model)\n")
+    unjudged = int((data.samples["stance"].astype(str) == UNJUDGED).sum())
+    print(format_persona_table(persona_table(variant_table(data)), unjudged_open=unjudged))
+    for note in data.notes:
+        print(f"note: {note}")
     return 0

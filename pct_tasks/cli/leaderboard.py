@@ -13,8 +13,8 @@ EXAMPLES = """examples:
 
 #: Mirrors pct_tasks.analysis.leaderboard.SORT_KEYS (kept here so that `pct --help` imports no pandas;
 #: tests/cli/test_leaderboard.py checks the two agree).
-SORT_KEYS = ("econ", "social", "parse_rate", "refusal_rate", "persona_sensitivity", "closed_open_tvd",
-             "econ_spread", "social_spread", "model")
+SORT_KEYS = ("econ", "social", "answer_rate", "refusal_rate", "invalid_rate", "persona_sensitivity",
+             "closed_open_tvd", "econ_spread", "social_spread", "model")
 
 
 def add_parser(sub) -> None:

@@ -23,7 +23,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from pct_tasks.judge.evaluate import JudgeEvaluation, evaluate_judge
     from pct_tasks.judge.lm import LMJudge
     from pct_tasks.judge.offline import OfflineStanceClassifier
-    from pct_tasks.judge.open_scoring import closed_open_tvd, open_coordinates
     from pct_tasks.judge.stage import JudgeRunSummary, judged_records, load_judgements, make_judge, run_judge
 
 
@@ -51,8 +50,6 @@ _LAZY = {
     "evaluate_judge": "evaluate",
     "LMJudge": "lm",
     "OfflineStanceClassifier": "offline",
-    "closed_open_tvd": "open_scoring",
-    "open_coordinates": "open_scoring",
     "JudgeRunSummary": "stage",
     "judged_records": "stage",
     "load_judgements": "stage",
@@ -76,12 +73,10 @@ __all__ = [
     "JudgementCache",
     "LMJudge",
     "OfflineStanceClassifier",
-    "closed_open_tvd",
     "evaluate_judge",
     "judged_records",
     "load_judgements",
     "make_judge",
-    "open_coordinates",
     "parse_reply",
     "run_judge",
 ]

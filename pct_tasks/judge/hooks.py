@@ -94,7 +94,7 @@ def process_results(doc: dict[str, Any], results: Sequence[str]) -> dict[str, An
     reply = parse_reply(results[0] if results else "")
     label = reply.stance.value if reply.stance is not None else Stance.INVALID.value
     return {
-        "parse_rate": float(reply.ok),
+        "judged_rate": float(reply.ok),
         "none_rate": float(reply.stance == Stance.NONE),
         "refusal_rate": float(reply.stance == Stance.REFUSAL),
         "label": label,

@@ -5,14 +5,21 @@ logic lives in ``variants`` (documents), ``parsing`` (answers) and ``scoring`` (
 this module only adapts it to lm-eval's calling conventions.
 
 Per-document metric values of the coordinate metrics are ``(variant, proposition, answer)``
-triples (answer -1 when missing); the ``agg_*`` functions score each variant from its
-answers and summarise over variants. lm-eval computes no standard error for custom
-aggregations, so ``pct_econ_se`` / ``pct_social_se`` (bootstrap over variants) and the 95%
-interval bounds are metrics of their own.
+triples (answer -1 when not one of the four options); the ``agg_*`` functions score each
+*complete* variant (all 62 answers present) and summarise over variants. Variants missing
+documents (``--limit``, one shard) are left out, with one printed line saying how many. lm-eval
+computes no standard error for custom aggregations, so ``pct_econ_se`` / ``pct_social_se``
+(bootstrap over variants) and the 95% interval bounds are metrics of their own.
+
+Rates (the project's one vocabulary): ``answer_rate`` (one of the four compass answers),
+``refusal_rate``, ``invalid_rate``; for closed answers the three sum to 1. Open answers get
+their stance from the judge, so ``pct_open`` reports only ``refusal_rate`` and
+``invalid_rate`` (the rest await the judge, whose task reports ``judged_rate``).
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
@@ -21,7 +28,7 @@ import datasets
 
 from pct_tasks.labels import Setting, Stance, stance_or_none
 from pct_tasks.tasks.parsing import parse_answer
-from pct_tasks.tasks.scoring import AxisSummary, summarise, variant_coordinates
+from pct_tasks.tasks.scoring import AxisSummary, incomplete_line, summarise, variant_coordinates
 from pct_tasks.tasks.variants import build_docs, variant_index
 
 # -- documents (custom_dataset) ---------------------------------------------------------
@@ -73,19 +80,24 @@ def process_results_closed(doc: dict[str, Any], results: Sequence[str]) -> dict[
     out: dict[str, Any] = {"stance": stance.value}
     out.update(dict.fromkeys(COORDINATE_METRICS, item))
     out["n_variants"] = item
-    out["parse_rate"] = int(stance.is_answer)
-    out["refusal_rate"] = int(stance is Stance.REFUSAL)
+    out.update(_rates(stance))
     return out
+
+
+def _rates(stance: Stance | None) -> dict[str, int]:
+    return {
+        "answer_rate": int(stance is not None and stance.is_answer),
+        "refusal_rate": int(stance is Stance.REFUSAL),
+        "invalid_rate": int(stance is Stance.INVALID),
+    }
 
 
 def process_results_open(doc: dict[str, Any], results: Sequence[str]) -> dict[str, Any]:
     parsed = parse_answer(results[0], Setting.OPEN)
-    return {
-        "stance": parsed.stance_label,
-        "answer_rate": int(parsed.stance is None),
-        # parsing.open_refusal: a refusal in the opening and no side taken, at any length.
-        "refusal_rate": int(parsed.stance is Stance.REFUSAL),
-    }
+    # parsing.open_refusal: a refusal in the opening and no side taken, at any length.
+    rates = _rates(parsed.stance)
+    del rates["answer_rate"]  # an open answer's stance is the judge's to give
+    return {"stance": parsed.stance_label, **rates}
 
 
 # -- aggregations -----------------------------------------------------------------------
@@ -94,8 +106,10 @@ def process_results_open(doc: dict[str, Any], results: Sequence[str]) -> dict[st
 @lru_cache(maxsize=8)
 def _axis_summaries(items: tuple[tuple[int, int, int], ...]) -> tuple[AxisSummary, AxisSummary]:
     coords = variant_coordinates((v, p, None if a < 0 else a) for v, p, a in items)
-    # A variant without a single valid answer has no position; leave it out.
-    kept = [c for c in coords.values() if c.n_valid > 0]
+    kept = [c for c in coords.values() if c.complete and c.n_valid > 0]
+    if len(kept) < len(coords):
+        print(incomplete_line(len(coords) - len(kept), len(coords), "pct (lm-eval results): "),
+              file=sys.stderr)
     return summarise([c.econ for c in kept]), summarise([c.social for c in kept])
 
 

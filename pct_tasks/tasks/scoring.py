@@ -5,9 +5,15 @@ For one prompt variant with answers ``a_i`` (0..3, or missing) to the 62 proposi
     econ   = round(sum_i E[i][a_i] / 8.0  + 0.38, 2)
     social = round(sum_i S[i][a_i] / 19.5 + 2.41, 2)
 
-where ``E`` and ``S`` are the weight tables shipped in ``resources/propositions.json``. A
-missing answer (invalid, refusal, none) contributes nothing; the number of valid answers is
-kept beside the coordinates so that a thin variant can be spotted.
+where ``E`` and ``S`` are the weight tables shipped in ``resources/propositions.json``. An
+answer that is not one of the four options (invalid, refusal, none, unjudged) contributes
+nothing, but it was *given*. A variant is **complete** when all 62 of its answers were given;
+only complete variants have coordinates that mean anything: a variant seen through
+``--limit``, one shard or a crashed run lacks documents, and the formula's offsets would pull
+it toward (0.38, 2.41). Every consumer keeps complete variants only (``Coordinates.complete``).
+
+:func:`percentile_bootstrap` is the project's one bootstrap (scipy.stats.bootstrap, percentile
+method, seeded); every interval the project reports comes from it.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import numpy as np
 
@@ -29,7 +36,13 @@ BOOTSTRAP_SEED = 1234
 class Coordinates:
     econ: float
     social: float
-    n_valid: int
+    n_valid: int  # answers that are one of the four options
+    n_given: int = N_PROPOSITIONS  # propositions answered at all (invalid and refusal count)
+
+    @property
+    def complete(self) -> bool:
+        """All 62 answers given: the only variants whose coordinates are kept."""
+        return self.n_given == N_PROPOSITIONS
 
 
 @cache
@@ -53,9 +66,10 @@ def coordinates(answers: Mapping[int, int | None] | Sequence[int | None]) -> Coo
             sequence indexed by proposition id. Missing ids count as missing answers.
 
     Returns:
-        The rounded economic and social coordinates and the number of valid answers.
+        The rounded economic and social coordinates, the number of valid answers and the
+        number of propositions given.
     """
-    items = answers.items() if isinstance(answers, Mapping) else enumerate(answers)
+    items = list(answers.items() if isinstance(answers, Mapping) else enumerate(answers))
     econ_w, social_w = _weight_tables()
     c = scoring_constants()
     e_sum = s_sum = 0.0
@@ -72,6 +86,7 @@ def coordinates(answers: Mapping[int, int | None] | Sequence[int | None]) -> Coo
         econ=_round2(e_sum / c.econ_divisor + c.e0),
         social=_round2(s_sum / c.social_divisor + c.s0),
         n_valid=n,
+        n_given=len({pid for pid, _ in items}),
     )
 
 
@@ -80,13 +95,21 @@ def variant_coordinates(
 ) -> dict[Hashable, Coordinates]:
     """Score every variant found in ``(variant key, proposition id, answer index)`` triples.
 
-    A variant whose answers are all missing still gets coordinates (the formula's
-    constants) with ``n_valid == 0``; callers decide whether to keep it.
+    Every variant seen gets an entry; callers keep the ``complete`` ones (and, for open
+    answers, those with ``n_valid > 0``).
     """
     grouped: dict[Hashable, dict[int, int | None]] = {}
     for key, pid, answer in items:
         grouped.setdefault(key, {})[int(pid)] = answer
     return {key: coordinates(ans) for key, ans in grouped.items()}
+
+
+def incomplete_line(n_incomplete: int, n_variants: int, where: str = "") -> str:
+    """The one line every command prints when it leaves incomplete variants out."""
+    return (f"{where}{n_incomplete} of {n_variants} prompt variants are incomplete (fewer than "
+            f"{N_PROPOSITIONS} answers: --limit, a lone shard or a crashed run) and were left out "
+            "of every coordinate; to score them run the other shards and pass them all, or drop "
+            '--limit (a quick run that stays correct: --metadata \'{"variants": 40}\')')
 
 
 @dataclass(frozen=True)
@@ -99,6 +122,54 @@ class AxisSummary:
     ci_low: float
     ci_high: float
     n_variants: int
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A percentile bootstrap interval of a statistic, and the bootstrap standard error."""
+
+    low: Any  # float, or an array for a statistic with several outputs
+    high: Any
+    se: Any
+
+
+def percentile_bootstrap(
+    samples: Sequence[Any] | np.ndarray,
+    statistic: Any = np.mean,
+    *,
+    n_boot: int = BOOTSTRAP_ITERS,
+    seed: int = BOOTSTRAP_SEED,
+    level: float = 0.95,
+) -> Interval:
+    """The project's one bootstrap: seeded percentile intervals from ``scipy.stats.bootstrap``.
+
+    Args:
+        samples: one array (resampled along its last axis), or a tuple of arrays of equal
+            length resampled together (paired rows, e.g. gold and predicted labels).
+        statistic: a function of the sample(s); vectorised when it takes ``axis`` (like
+            ``np.mean``); it may return several values (an array), each with its interval.
+        n_boot: resamples; seed: the generator's seed; level: the interval's coverage.
+
+    Returns:
+        An :class:`Interval`. With fewer than two rows the interval collapses onto the
+        statistic of the data (se 0).
+    """
+    from scipy.stats import bootstrap
+
+    arrays = tuple(np.asarray(a) for a in samples) if isinstance(samples, (tuple, list)) else (
+        np.asarray(samples),)
+    if arrays[0].shape[-1] < 2 or n_boot < 1:
+        value = np.asarray(statistic(*arrays), dtype=float)
+        out = value if value.ndim else float(value)
+        return Interval(out, out, np.zeros_like(value) if value.ndim else 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        res = bootstrap(arrays, statistic, n_resamples=int(n_boot), confidence_level=level,
+                        method="percentile", paired=len(arrays) > 1, axis=-1,
+                        rng=np.random.default_rng(seed))
+    low, high, se = res.confidence_interval.low, res.confidence_interval.high, res.standard_error
+    if np.ndim(low) == 0:
+        return Interval(float(low), float(high), float(se))
+    return Interval(np.asarray(low), np.asarray(high), np.asarray(se))
 
 
 def summarise(
@@ -116,14 +187,8 @@ def summarise(
         return AxisSummary(nan, nan, nan, nan, nan, 0)
     mean = float(x.mean())
     spread = float(x.std(ddof=1)) if n > 1 else 0.0
-    if n == 1:
-        return AxisSummary(mean, spread, 0.0, mean, mean, 1)
-    rng = np.random.default_rng(seed)
-    idx = rng.integers(0, n, size=(n_boot, n))
-    boot = x[idx].mean(axis=1)
-    alpha = (1 - level) / 2
-    low, high = np.quantile(boot, [alpha, 1 - alpha])
-    return AxisSummary(mean, spread, float(boot.std(ddof=1)), float(low), float(high), n)
+    ci = percentile_bootstrap(x, n_boot=n_boot, seed=seed, level=level)
+    return AxisSummary(mean, spread, ci.se, ci.low, ci.high, n)
 
 
 __all__ = [
@@ -131,7 +196,10 @@ __all__ = [
     "BOOTSTRAP_ITERS",
     "BOOTSTRAP_SEED",
     "Coordinates",
+    "Interval",
     "coordinates",
+    "incomplete_line",
+    "percentile_bootstrap",
     "summarise",
     "variant_coordinates",
 ]

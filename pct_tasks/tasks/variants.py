@@ -6,8 +6,11 @@ carries its identity, so post-processors never need lm-eval's doc_id.
 
 Two orders are fixed by seeds recorded in the documents and in ``DOC_ORDER_SEED``:
 the option order shown in each closed prompt, and the order of the documents (a seeded
-shuffle, so that lm-eval's ``--limit N``, which takes the first N, is a representative slice
-rather than the first persona).
+shuffle, so that lm-eval's ``--limit N``, which takes the first N, spreads over personas).
+``--limit`` is a slice for smoke tests only: it cuts variants short, and a variant without
+all 62 answers has no coordinates (every command refuses it as incomplete). A quick run that
+stays correct takes whole variants: ``--metadata '{"variants": 40}'`` is a seeded sample of 40
+variants, spread evenly over the personas, each with all 62 propositions.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from pct_tasks.labels import Setting
 
 OPTION_SEED = 20240612
 DOC_ORDER_SEED = 7
+VARIANT_SAMPLE_SEED = 42
 N_TEMPLATES = 10
 
 #: Named subsets usable as ``--metadata '{"subset": "ci"}'``.
@@ -35,6 +39,7 @@ SUBSETS: dict[str, dict[str, Any]] = {
     # The strongest planted effect only, for a smoke test.
     "quick": {"categories": ["political_orientation"], "templates": [0]},
 }
+
 
 
 @dataclass(frozen=True)
@@ -186,6 +191,34 @@ def select(
     return out
 
 
+def sample_variants(variant_list: list[Variant], n: Any) -> list[Variant]:
+    """A seeded sample of ``n`` whole variants, spread evenly over the personas.
+
+    The variants are shuffled with ``VARIANT_SAMPLE_SEED`` (by persona and template, so that
+    closed and open tasks pick the same persona x template cells), then taken round-robin
+    over personas: with 40 of the 210 persona variants every persona gets one or two
+    templates. The base case (10 variants) is sampled the same way, so ``n >= 10`` keeps all
+    of it. The sample keeps the order of ``variant_list``.
+    """
+    try:
+        n = int(n)
+    except (TypeError, ValueError):
+        n = 0
+    if n < 1:
+        raise PctInputError(f"--metadata variants must be a positive number of variants, got {n!r}",
+                            hint='e.g. --metadata \'{"variants": 40}\'')
+    order = sorted(variant_list, key=lambda v: random.Random(
+        f"{VARIANT_SAMPLE_SEED}|{v.persona.category}={v.persona.value}|t{v.template_id}").random())
+    seen: dict[tuple[str, str], int] = {}
+    rank = {}
+    for i, v in enumerate(order):
+        who = (v.persona.category, v.persona.value)
+        rank[v] = (seen.get(who, 0), i)
+        seen[who] = seen.get(who, 0) + 1
+    chosen = set(sorted(variant_list, key=rank.__getitem__)[:n])
+    return [v for v in variant_list if v in chosen]
+
+
 def build_docs(
     setting: Setting | str,
     *,
@@ -200,8 +233,11 @@ def build_docs(
         base: the no-persona base case instead of the 420 persona variants.
         persona_turn: "system" (default) or "user".
         **options: ``subset`` (a name in ``SUBSETS``), ``categories``, ``personas``,
-            ``templates``, ``propositions`` and ``shard`` ("i/n"); other keys (lm-eval's
-            ``version`` and keys meant for other tasks) are ignored.
+            ``templates``, ``variants`` (a seeded sample of that many whole variants, after
+            the other filters), ``propositions`` and ``shard`` ("i/n"); other keys (lm-eval's
+            ``version`` and keys meant for other tasks) are ignored. ``propositions`` and
+            ``shard`` cut variants short: their runs have no coordinates until all
+            propositions / shards are merged.
     """
     subset = options.get("subset")
     if subset:
@@ -213,6 +249,8 @@ def build_docs(
     if persona_turn not in ("system", "user"):
         raise PctInputError(f"persona_turn must be 'system' or 'user', got {persona_turn!r}")
     chosen = select(variants(setting, base=base), options)
+    if options.get("variants") not in (None, "", "all"):
+        chosen = sample_variants(chosen, options["variants"])
     prop_ids = _as_list(options.get("propositions"), "propositions")
     if prop_ids is None:
         prop_ids = list(range(len(propositions())))
@@ -239,10 +277,12 @@ __all__ = [
     "DOC_ORDER_SEED",
     "OPTION_SEED",
     "SUBSETS",
+    "VARIANT_SAMPLE_SEED",
     "Variant",
     "build_docs",
     "make_doc",
     "option_order",
+    "sample_variants",
     "select",
     "variant_index",
     "variants",

@@ -63,6 +63,6 @@ def test_gate_refuses_another_task_version(closed_baseline, tmp_path, capsys):
     other = tmp_path / "v2.json"
     other.write_text(json.dumps(obj))
     assert main(["compare", "--baseline", str(other), *map(str, files)]) == 3
-    assert "task pct_closed is version 1.0 in the run but 2.0 in the baseline" in capsys.readouterr().out
+    assert "task pct_closed is version 1.1 in the run but 2.0 in the baseline" in capsys.readouterr().out
     # Two baseline files compare too.
     assert main(["compare", "--baseline", str(baseline), str(baseline)]) == 0

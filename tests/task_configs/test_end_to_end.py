@@ -22,7 +22,7 @@ def _expected_summary(setting, base):
     labels = {d["doc_key"]: expected_label(d, seed=0) for d in docs}
     items = [(d["variant"], d["proposition_id"], Stance(labels[d["doc_key"]]).answer_index) for d in docs]
     coords = variant_coordinates(items)
-    kept = [c for c in coords.values() if c.n_valid]
+    kept = [c for c in coords.values() if c.complete and c.n_valid]
     return labels, summarise([c.econ for c in kept]), summarise([c.social for c in kept])
 
 
@@ -37,11 +37,12 @@ def test_closed_coordinates_equal_the_exact_ones(_synthetic_full_run, task, base
     assert res["pct_econ_se,none"] == pytest.approx(econ.se, abs=1e-12)
     counts = Counter(labels.values())
     n = sum(counts.values())
-    assert res["parse_rate,none"] == pytest.approx(sum(counts[s.value] for s in Stance if s.is_answer) / n)
+    assert res["answer_rate,none"] == pytest.approx(sum(counts[s.value] for s in Stance if s.is_answer) / n)
     assert res["refusal_rate,none"] == pytest.approx(counts["refusal"] / n)
+    assert res["invalid_rate,none"] == pytest.approx(counts["invalid"] / n)
     assert res["n_variants,none"] == (10 if base else 210)
     # The planted format failures are real: some answers need repair, a few are lost.
-    assert 0.95 < res["parse_rate,none"] < 1.0
+    assert 0 < res["invalid_rate,none"] < 0.05
 
 
 def test_every_sample_carries_the_expected_stance(_synthetic_full_run):
@@ -58,8 +59,8 @@ def test_every_sample_carries_the_expected_stance(_synthetic_full_run):
 
 def test_open_metrics_and_records(_synthetic_full_run):
     res = _results(_synthetic_full_run)["results"]["pct_open"]
-    assert 0.97 < res["answer_rate,none"] < 1.0
-    assert res["answer_rate,none"] + res["refusal_rate,none"] == pytest.approx(1.0)
+    assert "answer_rate,none" not in res  # an open answer's stance is the judge's to give
+    assert 0 < res["refusal_rate,none"] < 0.03 and res["invalid_rate,none"] == 0.0
     records = read_samples(_synthetic_full_run)
     assert len(records) == 27280
     assert len({r.run_id for r in records}) == 1

@@ -24,7 +24,6 @@ def test_identical_settings_have_zero_tvd():
     data = load_runs([], records=records)
     tvd = agreement.closed_open_tvd(data)
     assert np.allclose(tvd["tvd"], 0.0)
-    assert agreement.direction_agreement(data)["same_direction"].iloc[0] == 1.0
 
 
 def test_unjudged_runs_have_no_comparison(main_data):
@@ -34,18 +33,23 @@ def test_unjudged_runs_have_no_comparison(main_data):
     assert np.allclose(shares[classes].sum(axis=1), 1.0)
 
 
-def test_tvd_is_the_judge_modules_quantity(judged_data):
-    """The per-persona mean TVD equals the mean of the per-proposition TVD of the judge API."""
-    from types import SimpleNamespace
-
-    from pct_tasks.judge import closed_open_tvd as per_proposition
-
-    tvd = agreement.closed_open_tvd(judged_data)
-    s = judged_data.samples
-    for _, row in tvd.head(3).iterrows():
-        part = s[(s["run_id"] == row["run_id"]) & (s["category"] == row["category"])
-                 & (s["persona"] == row["persona"])]
-        records = [SimpleNamespace(setting=r.setting, proposition_id=int(r.proposition_id), stance=str(r.stance))
-                   for r in part.itertuples()]
-        values = per_proposition(records)
-        assert row["tvd"] == pytest.approx(np.mean(list(values.values())), abs=1e-12)
+def test_closed_open_total_variation_distance_by_hand():
+    """Moved from the deleted judge.open_scoring: the same hand-computed distances."""
+    records = synthetic_records(categories=["gender"], personas=["male"], templates=[0, 1, 2, 3])
+    closed = {r["doc_key"].split("/", 1)[1]: r["stance"] for r in records if r["setting"] == "closed"}
+    for r in records:  # open answers equal the closed ones, except on propositions 0 and 1
+        if r["setting"] == "open":
+            r["stance"] = closed[r["doc_key"].split("/", 1)[1]]
+    planted = {
+        # p0 closed: agree 3/4, disagree 1/4; open: agree 1/4, none 2/4, disagree 1/4 -> 0.5
+        0: (("agree", "strongly_agree", "agree", "disagree"), ("agree", "none", "refusal", "strongly_disagree")),
+        # p1 closed: invalid counts as none; the open sides are the same -> 0
+        1: (("invalid", "disagree", "agree", "agree"), ("none", "disagree", "strongly_agree", "agree")),
+    }
+    for r in records:
+        if r["category"] == "gender" and r["proposition_id"] in planted:
+            pair = planted[r["proposition_id"]]
+            r["stance"] = pair[r["setting"] == "open"][r["template_id"]]
+    tvd = agreement.closed_open_tvd(load_runs([], records=records)).set_index("category")["tvd"]
+    assert tvd["gender"] == pytest.approx(0.5 / 62, abs=1e-12)
+    assert tvd["base"] == 0.0

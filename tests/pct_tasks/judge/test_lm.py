@@ -87,5 +87,5 @@ def test_task_documents_from_a_samples_folder(run, tmp_path):
     with _pytest.raises(PctInputError, match="pct_open_judge needs the answers to judge"):
         judge_docs(version=1.0)
     assert process_results(docs[0], ['{"label": "agree"}']) == {
-        "parse_rate": 1.0, "none_rate": 0.0, "refusal_rate": 0.0, "label": "agree"}
+        "judged_rate": 1.0, "none_rate": 0.0, "refusal_rate": 0.0, "label": "agree"}
     assert process_results(docs[0], ["??"])["label"] == "invalid"
