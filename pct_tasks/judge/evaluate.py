@@ -5,7 +5,10 @@ the vocabulary map to themselves). When the gold set is coarser than the judge's
 predictions are collapsed to it: strongly_agree -> agree and strongly_disagree -> disagree
 when the gold has no "strongly" label, refusal -> none when the gold has no refusal. A judge
 failure (unreadable reply) is scored as its own wrong label, ``invalid``. Macro-F1 averages
-over the gold labels. Intervals are seeded percentile bootstraps over rows.
+over the gold labels. The swap rate is the share of the answers whose gold takes a side
+(agree or strongly_agree; disagree or strongly_disagree) that the judge puts on the other side:
+the worst error a stance judge can make, counted apart from the others. Intervals are seeded
+percentile bootstraps over rows.
 """
 
 from __future__ import annotations
@@ -59,7 +62,21 @@ def collapse(predictions: Sequence[str], gold_labels: set[str]) -> list[str]:
     return [rules.get(p, p) for p in predictions]
 
 
-def _scores(gold: np.ndarray, pred: np.ndarray, labels: list[str]) -> tuple[float, float, float]:
+_SIDE = {"strongly_agree": 1, "agree": 1, "strongly_disagree": -1, "disagree": -1}
+
+
+def swap_count(gold: Sequence[str], pred: Sequence[str]) -> tuple[int, int]:
+    """(answers judged on the side opposite to their gold, answers whose gold has a side)."""
+    sided = [(_SIDE[g], _SIDE.get(p, 0)) for g, p in zip(gold, pred, strict=True) if g in _SIDE]
+    return sum(1 for g, p in sided if g == -p), len(sided)
+
+
+def _swap_rate(gold: Sequence[str], pred: Sequence[str]) -> float:
+    swaps, sided = swap_count(gold, pred)
+    return swaps / sided if sided else 0.0
+
+
+def _scores(gold: np.ndarray, pred: np.ndarray, labels: list[str]) -> tuple[float, float, float, float]:
     from sklearn.metrics import cohen_kappa_score, f1_score
 
     acc = float((gold == pred).mean())
@@ -69,7 +86,7 @@ def _scores(gold: np.ndarray, pred: np.ndarray, labels: list[str]) -> tuple[floa
     else:
         kappa = float(cohen_kappa_score(gold, pred))
         kappa = 0.0 if np.isnan(kappa) else kappa
-    return acc, f1, kappa
+    return acc, f1, kappa, _swap_rate(gold, pred)
 
 
 @dataclass
@@ -82,6 +99,8 @@ class JudgeEvaluation:
     accuracy: float
     macro_f1: float
     kappa: float
+    swap_rate: float  # sided gold judged on the other side / sided gold
+    n_swaps: int
     ci: dict[str, list[float]]  # metric -> [low, high] (95% bootstrap)
     confusion: dict[str, dict[str, int]]  # gold -> predicted -> count
     majority: dict[str, Any]  # majority-class baseline: label, accuracy, macro_f1, kappa
@@ -124,25 +143,25 @@ def evaluate_judge(
     labels = sorted(set(gold), key=lambda s: VOCABULARY.index(s))
     pred = np.array(collapse(raw_pred, set(labels)), dtype=object)
     g = np.array(gold, dtype=object)
-    acc, f1, kappa = _scores(g, pred, labels)
+    acc, f1, kappa, swap = _scores(g, pred, labels)
 
     rng = np.random.default_rng(seed)
     boots = np.array([_scores(g[idx], pred[idx], labels)
                       for idx in rng.integers(0, len(g), size=(int(n_boot), len(g)))]) if n_boot else None
     alpha = (1 - level) / 2
     ci = {}
-    for k, name in enumerate(("accuracy", "macro_f1", "kappa")):
+    for k, name in enumerate(("accuracy", "macro_f1", "kappa", "swap_rate")):
         ci[name] = ([float(np.quantile(boots[:, k], alpha)), float(np.quantile(boots[:, k], 1 - alpha))]
                     if boots is not None else [float("nan"), float("nan")])
 
     shown = labels + sorted(set(pred) - set(labels))
     confusion = {gl: {pl: int(((g == gl) & (pred == pl)).sum()) for pl in shown} for gl in labels}
     top = Counter(gold).most_common(1)[0][0]
-    m_acc, m_f1, m_kappa = _scores(g, np.array([top] * len(g), dtype=object), labels)
+    m_acc, m_f1, m_kappa, m_swap = _scores(g, np.array([top] * len(g), dtype=object), labels)
     return JudgeEvaluation(
         judge_id=judge.judge_id, n=len(g), labels=labels, accuracy=acc, macro_f1=f1, kappa=kappa,
-        ci=ci, confusion=confusion,
-        majority={"label": top, "accuracy": m_acc, "macro_f1": m_f1, "kappa": m_kappa},
+        swap_rate=swap, n_swaps=swap_count(list(g), list(pred))[0], ci=ci, confusion=confusion,
+        majority={"label": top, "accuracy": m_acc, "macro_f1": m_f1, "kappa": m_kappa, "swap_rate": m_swap},
         answers_per_second=len(g) / elapsed if elapsed > 0 else float("inf"),
         n_failed=sum(r.stance is None for r in replies),
         settings={"n_boot": int(n_boot), "seed": int(seed), "level": level},
@@ -155,7 +174,7 @@ def format_report(ev: JudgeEvaluation) -> str:
         f"judge {ev.judge_id} on {ev.n} answers ({ev.answers_per_second:.1f} answers/s; {ev.n_failed} unreadable replies)",
         f"{'':10}{'value':>8}  {int(ev.settings.get('level', 0.95) * 100)}% bootstrap   majority ({ev.majority['label']})",
     ]
-    for name in ("accuracy", "macro_f1", "kappa"):
+    for name in ("accuracy", "macro_f1", "kappa", "swap_rate"):
         lo, hi = ev.ci[name]
         lines.append(f"{name:10}{getattr(ev, name):8.3f}  [{lo:.3f}, {hi:.3f}]    {ev.majority[name]:8.3f}")
     cols = list(next(iter(ev.confusion.values())).keys())
@@ -166,4 +185,4 @@ def format_report(ev: JudgeEvaluation) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["VOCABULARY", "JudgeEvaluation", "collapse", "evaluate_judge", "format_report", "map_gold"]
+__all__ = ["VOCABULARY", "JudgeEvaluation", "collapse", "evaluate_judge", "format_report", "map_gold", "swap_count"]
