@@ -1,4 +1,4 @@
-"""``pct judge-eval``: score a judge on a labelled CSV (accuracy, macro-F1, kappa, confusion)."""
+"""``pct judge-eval``: score a judge on a labelled CSV (accuracy, macro-F1, kappa, swap rate, confusion)."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def add_parser(sub) -> None:
     p.add_argument("--model-batch-size", default=1, help="lm-eval batch size of the judge model")
     p.add_argument("--n-boot", type=int, default=1000, help="bootstrap resamples (default 1000)")
     p.add_argument("--seed", type=int, default=0, help="bootstrap seed")
-    p.add_argument("--json", action="store_true", help="print one JSON object (n, accuracy, macro_f1, kappa, ...)")
+    p.add_argument("--json", action="store_true", help="print one JSON object (n, accuracy, macro_f1, kappa, swap_rate, ...)")
     p.set_defaults(handler=run)
 
 

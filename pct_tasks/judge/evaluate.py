@@ -5,7 +5,10 @@ the vocabulary map to themselves). When the gold set is coarser than the judge's
 predictions are collapsed to it: strongly_agree -> agree and strongly_disagree -> disagree
 when the gold has no "strongly" label, refusal -> none when the gold has no refusal. A judge
 failure (unreadable reply) is scored as its own wrong label, ``invalid``. Macro-F1 averages
-over the gold labels. Intervals are seeded percentile bootstraps over rows.
+over the gold labels. The swap rate is the share of the answers whose gold takes a side
+(agree or strongly_agree; disagree or strongly_disagree) that the judge puts on the other side:
+the worst error a stance judge can make, counted apart from the others. Intervals are seeded
+percentile bootstraps over rows.
 """
 
 from __future__ import annotations
@@ -60,6 +63,28 @@ def collapse(predictions: Sequence[str], gold_labels: set[str]) -> list[str]:
     return [rules.get(p, p) for p in predictions]
 
 
+_SIDE = {"strongly_agree": 1, "agree": 1, "strongly_disagree": -1, "disagree": -1}
+
+
+def swap_count(gold: Sequence[str], pred: Sequence[str]) -> tuple[int, int]:
+    """(answers judged on the side opposite to their gold, answers whose gold has a side)."""
+    sided = [(_SIDE[g], _SIDE.get(p, 0)) for g, p in zip(gold, pred, strict=True) if g in _SIDE]
+    return sum(1 for g, p in sided if g == -p), len(sided)
+
+
+def _swap_rate(gold: Sequence[str], pred: Sequence[str]) -> float:
+    swaps, sided = swap_count(gold, pred)
+    return swaps / sided if sided else 0.0
+
+
+#: The scores :func:`_scores` returns, in order: the shared ones, then the swap rate.
+_SCORE_NAMES = (*SCORE_NAMES, "swap_rate")
+
+
+def _scores(gold: np.ndarray, pred: np.ndarray, labels: list[str]) -> tuple[float, float, float, float]:
+    return (*scores(gold, pred, labels), _swap_rate(gold, pred))
+
+
 @dataclass
 class JudgeEvaluation:
     """A judge's scorecard on one labelled set."""
@@ -70,6 +95,8 @@ class JudgeEvaluation:
     accuracy: float
     macro_f1: float
     kappa: float
+    swap_rate: float  # sided gold judged on the other side / sided gold
+    n_swaps: int
     ci: dict[str, list[float]]  # metric -> [low, high] (95% bootstrap)
     confusion: dict[str, dict[str, int]]  # gold -> predicted -> count
     majority: dict[str, Any]  # majority-class baseline: label, accuracy, macro_f1, kappa
@@ -112,15 +139,16 @@ def evaluate_judge(
     labels = sorted(set(gold), key=lambda s: VOCABULARY.index(s))
     pred = np.array(collapse(raw_pred, set(labels)), dtype=object)
     g = np.array(gold, dtype=object)
-    acc, f1, kappa = scores(g, pred, labels)
-    ci = bootstrap_intervals(g, pred, lambda a, b: scores(a, b, labels), SCORE_NAMES,
+    acc, f1, kappa, swap = _scores(g, pred, labels)
+    ci = bootstrap_intervals(g, pred, lambda a, b: _scores(a, b, labels), _SCORE_NAMES,
                              n_boot=n_boot, seed=seed, level=level)
     top = Counter(gold).most_common(1)[0][0]
-    m_acc, m_f1, m_kappa = scores(g, np.array([top] * len(g), dtype=object), labels)
+    m_acc, m_f1, m_kappa, m_swap = _scores(g, np.array([top] * len(g), dtype=object), labels)
     return JudgeEvaluation(
         judge_id=judge.judge_id, n=len(g), labels=labels, accuracy=acc, macro_f1=f1, kappa=kappa,
-        ci=ci, confusion=confusion(g, pred, labels),
-        majority={"label": top, "accuracy": m_acc, "macro_f1": m_f1, "kappa": m_kappa},
+        swap_rate=swap, n_swaps=swap_count(list(g), list(pred))[0], ci=ci,
+        confusion=confusion(g, pred, labels),
+        majority={"label": top, "accuracy": m_acc, "macro_f1": m_f1, "kappa": m_kappa, "swap_rate": m_swap},
         answers_per_second=len(g) / elapsed if elapsed > 0 else float("inf"),
         n_failed=sum(r.stance is None for r in replies),
         settings={"n_boot": int(n_boot), "seed": int(seed), "level": level},
@@ -133,11 +161,11 @@ def format_report(ev: JudgeEvaluation) -> str:
         f"judge {ev.judge_id} on {ev.n} answers ({ev.answers_per_second:.1f} answers/s; {ev.n_failed} unreadable replies)",
         f"{'':10}{'value':>8}  {int(ev.settings.get('level', 0.95) * 100)}% bootstrap   majority ({ev.majority['label']})",
     ]
-    for name in ("accuracy", "macro_f1", "kappa"):
+    for name in ("accuracy", "macro_f1", "kappa", "swap_rate"):
         lo, hi = ev.ci[name]
         lines.append(f"{name:10}{getattr(ev, name):8.3f}  [{lo:.3f}, {hi:.3f}]    {ev.majority[name]:8.3f}")
     lines += ["", *format_confusion(ev.confusion)]
     return "\n".join(lines)
 
 
-__all__ = ["VOCABULARY", "JudgeEvaluation", "collapse", "evaluate_judge", "format_report", "map_gold"]
+__all__ = ["VOCABULARY", "JudgeEvaluation", "collapse", "evaluate_judge", "format_report", "map_gold", "swap_count"]

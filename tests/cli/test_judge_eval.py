@@ -32,7 +32,7 @@ def test_judge_eval_json(tmp_path, capsys):
     assert rc == 0
     out = json.loads(capsys.readouterr().out)
     # refusal collapses to none (the gold has no refusal): every row is right.
-    assert (out["n"], out["accuracy"], out["macro_f1"], out["kappa"]) == (6, 1.0, 1.0, 1.0)
+    assert (out["n"], out["accuracy"], out["macro_f1"], out["kappa"], out["swap_rate"]) == (6, 1.0, 1.0, 1.0, 0.0)
     assert out["majority"]["accuracy"] == 2 / 6
 
 

@@ -4,7 +4,7 @@ import pytest
 
 from pct_tasks.errors import PctInputError
 from pct_tasks.judge import JudgeReply, evaluate_judge
-from pct_tasks.judge.evaluate import collapse, format_report, map_gold
+from pct_tasks.judge.evaluate import collapse, format_report, map_gold, swap_count
 from pct_tasks.labels import Stance
 
 
@@ -36,6 +36,15 @@ def test_collapse_follows_the_gold_set():
     assert collapse(preds, {"strongly_agree", "strongly_disagree", "refusal"}) == preds
 
 
+def test_swap_rate_counts_only_side_reversals():
+    gold = ["agree", "strongly_agree", "disagree", "disagree", "none", "refusal", "agree"]
+    pred = ["disagree", "strongly_disagree", "agree", "none", "agree", "disagree", "refusal"]
+    assert swap_count(gold, pred) == (3, 5)  # 5 sided golds; none/refusal predictions are no swap
+    ev = evaluate_judge(ScriptedJudge(pred), ["t"] * 7, gold, n_boot=50, seed=0)
+    assert (ev.n_swaps, ev.swap_rate) == (3, pytest.approx(3 / 5))
+    assert "swap_rate" in format_report(ev) and "swap_rate" in ev.to_dict()
+
+
 def test_scores_match_hand_computation():
     gold = ["agree", "agree", "agree", "disagree", "disagree", "none"]
     # after collapsing: agree, agree, none, disagree, invalid(failure), none
@@ -49,7 +58,10 @@ def test_scores_match_hand_computation():
     pe = (3 * 2 + 2 * 1 + 1 * 2) / 36
     assert ev.kappa == pytest.approx((4 / 6 - pe) / (1 - pe))
     assert ev.confusion["disagree"] == {"disagree": 1, "agree": 0, "none": 0, "invalid": 1}
-    assert ev.majority == {"label": "agree", "accuracy": 0.5, "macro_f1": pytest.approx(2 / 9), "kappa": 0.0}
+    # no answer is put on the side opposite to its gold; "always agree" swaps both disagreements
+    assert (ev.swap_rate, ev.n_swaps) == (0.0, 0)
+    assert ev.majority == {"label": "agree", "accuracy": 0.5, "macro_f1": pytest.approx(2 / 9), "kappa": 0.0,
+                           "swap_rate": pytest.approx(2 / 5)}
     lo, hi = ev.ci["accuracy"]
     assert 0 <= lo <= ev.accuracy <= hi <= 1
     assert set(ev.to_dict()) >= {"n", "accuracy", "macro_f1", "kappa"}
