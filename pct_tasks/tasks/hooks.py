@@ -80,8 +80,8 @@ def process_results_closed(doc: dict[str, Any], results: Sequence[str]) -> dict[
 
 def process_results_open(doc: dict[str, Any], results: Sequence[str]) -> dict[str, Any]:
     parsed = parse_answer(results[0], Setting.OPEN)
+    # No stance here: an open answer's stance comes from the judge (pct judge), not the run.
     return {
-        "stance": parsed.stance_label,
         "answer_rate": int(parsed.stance is None),
         "refusal_rate": int(parsed.stance is Stance.REFUSAL),
     }
