@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import functools
 import os
 import sys
 import time
@@ -141,7 +142,7 @@ def check_task_names(tasks: list[str], include_path: list[str]) -> None:
     """
     from pct_tasks.errors import PctInputError
 
-    known = task_names(include_path)
+    known = task_names(tuple(include_path))
     for name in (t for task in tasks for t in task.split(",")):
         if not name or name in known or name.endswith(".yaml") or Path(name).exists():
             continue
@@ -152,11 +153,12 @@ def check_task_names(tasks: list[str], include_path: list[str]) -> None:
             raise PctInputError(f"unknown task {name!r}", hint=hint)
 
 
-def task_names(folders: list[str]) -> set[str]:
+@functools.cache
+def task_names(folders: tuple[str, ...]) -> frozenset[str]:
     """The task, group and tag names defined in ``folders`` (lm-eval's index, no defaults)."""
     from lm_eval.tasks import TaskManager
 
-    return set(TaskManager(include_path=folders, include_defaults=False).all_tasks)
+    return frozenset(TaskManager(include_path=list(folders), include_defaults=False).all_tasks)
 
 
 class _DropCustomKwargsNote:
