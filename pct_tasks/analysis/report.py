@@ -41,8 +41,8 @@ from pathlib import Path
 from typing import Any
 
 from pct_tasks import __version__
-from pct_tasks.errors import PctInputError
 from pct_tasks.analysis.report_sections import ReportBuild, Section
+from pct_tasks.errors import PctInputError
 from pct_tasks.io.outputs import OutputDir, html_table, to_json
 from pct_tasks.io.provenance import provenance, summary_line
 from pct_tasks.tasks.scoring import BOOTSTRAP_ITERS, BOOTSTRAP_SEED

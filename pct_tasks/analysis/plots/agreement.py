@@ -9,7 +9,14 @@ import pandas as pd
 
 from pct_tasks.analysis.agreement import CLASSES
 from pct_tasks.analysis.display import category_label, persona_label, persona_rank
-from pct_tasks.analysis.plots.style import PAGE_WIDTH, STANCE_COLOURS, category_style, new_figure, plain, styled
+from pct_tasks.analysis.plots.style import (
+    PAGE_WIDTH,
+    STANCE_COLOURS,
+    category_style,
+    new_figure,
+    plain,
+    styled,
+)
 
 
 @styled
