@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 RUNS ?= runs
 
-.PHONY: demo report test bench bench-judge bench-report bench-tropes bench-parse lint clean-demo
+.PHONY: demo report test test-slow bench bench-judge bench-report bench-tropes bench-parse lint clean-demo
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,8 +33,12 @@ report: demo
 	$(BIN)/pct report $(RUNS)/demo --out $(RUNS)/demo-report --tropes $(RUNS)/demo-tropes
 	@echo "open $(RUNS)/demo-report/report.html"
 
+# The offline suite (tests marked `slow` excluded, see pyproject); CI runs both targets.
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+test-slow: $(STAMP)
+	$(BIN)/python -m pytest -q -m slow
 
 # Benchmarks (not tests): each prints its figures beside its baseline, measured in the same run.
 bench: $(STAMP)

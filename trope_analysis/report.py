@@ -118,4 +118,7 @@ def trope_report_section(out_dir) -> str:
     return "\n".join(parts) + "\n"
 
 
-__all__ = ["model_report", "slug", "trope_report_section"]
+#: The name ``pct report`` calls (pct_tasks/cli/report.py): the section as safe HTML.
+html_section = trope_report_section
+
+__all__ = ["html_section", "model_report", "slug", "trope_report_section"]

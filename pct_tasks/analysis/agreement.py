@@ -21,6 +21,7 @@ import pandas as pd
 
 from pct_tasks.labels import ANSWERS, Stance
 from pct_tasks.analysis.frame import UNJUDGED, RunData
+from pct_tasks.tasks.scoring import BOOTSTRAP_ITERS, BOOTSTRAP_SEED, summarise
 
 NO_STANCE = "no_stance"
 #: The sides compared by the distance (a stance's ``direction``).
@@ -59,12 +60,13 @@ def stance_shares(data: RunData, by: tuple[str, ...] = ()) -> pd.DataFrame:
     return shares
 
 
-def closed_open_tvd(data: RunData) -> pd.DataFrame:
+def closed_open_tvd(data: RunData, *, n_boot: int = BOOTSTRAP_ITERS,
+                    seed: int = BOOTSTRAP_SEED) -> pd.DataFrame:
     """Mean TVD between closed and open side shares, per run and persona value.
 
     Returns:
         Columns run_id, model, category, persona, tvd (mean over propositions), tvd_sd,
-        n_propositions. Only runs with judged open answers appear.
+        n_propositions, tvd_ci_low, tvd_ci_high (95% bootstrap interval over propositions). Only runs with judged open answers appear.
     """
     shares = stance_shares(data, by=("category", "persona"))
     # Parser-detected refusals aside, an unjudged run's open answers say nothing about stance.
@@ -82,12 +84,17 @@ def closed_open_tvd(data: RunData) -> pd.DataFrame:
     both = closed.merge(open_, on=keys, suffixes=("_c", "_o"))
     if both.empty:
         return pd.DataFrame(columns=["run_id", "model", "category", "persona", "tvd", "tvd_sd",
-                                     "n_propositions"])
+                                     "n_propositions", "tvd_ci_low", "tvd_ci_high"])
     diff = np.abs(both[[f"{c}_c" for c in SIDES]].to_numpy() - both[[f"{c}_o" for c in SIDES]].to_numpy())
     both["tvd"] = 0.5 * diff.sum(axis=1)
     out = both.groupby(["run_id", "category", "persona"], sort=True).agg(
         tvd=("tvd", "mean"), tvd_sd=("tvd", "std"), n_propositions=("tvd", "size")
     ).reset_index()
+    # A 95% percentile bootstrap interval of the mean over propositions.
+    intervals = both.groupby(["run_id", "category", "persona"], sort=True)["tvd"].apply(
+        lambda x: summarise(x.to_numpy(), n_boot=n_boot, seed=seed))
+    out["tvd_ci_low"] = [i.ci_low for i in intervals]
+    out["tvd_ci_high"] = [i.ci_high for i in intervals]
     out.insert(1, "model", out["run_id"].map({r: data.label(r) for r in data.runs}))
     return out
 

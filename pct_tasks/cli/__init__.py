@@ -34,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="pct",
         description="The Political Compass Test under persona/instruction variants, on lm-eval.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in SUBCOMMANDS.values():
         importlib.import_module(module).add_parser(sub)
@@ -69,13 +70,22 @@ class _Stderr:
         self.records.setLevel(self.saved[2])
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("pct-tropes")
+    except PackageNotFoundError:  # a checkout on PYTHONPATH without an install
+        return "unknown (not installed)"
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    # `pct run` hands every flag to lm-eval untouched, so it bypasses our parser.
+    # `pct run` reads its own flags and hands the rest to lm-eval's parser (see cli/run.py).
     if argv and argv[0] == "run":
         from pct_tasks.cli import run as run_cmd
 
-        return _guarded(lambda: run_cmd.run_lm_eval(argv[1:]))
+        return _guarded(lambda: run_cmd.main(argv[1:]))
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):

@@ -8,7 +8,7 @@ def add_parser(sub) -> None:
         "compass",
         help="print compass coordinates per persona value",
         description="Print economic and social coordinates per run, setting and persona value "
-        "(mean over templates, 95%% bootstrap interval), from lm-eval's logged samples. Open "
+        "(mean over templates, 95% bootstrap interval), from lm-eval's logged samples. Open "
         "answers are scored from the judge's labels once `pct judge` has run.",
         epilog="example: pct compass runs/demo",
     )

@@ -17,6 +17,9 @@ what is missing. Read them back with pct_tasks.judge.load_judgements (docs/judge
 
 def add_parser(sub) -> None:
     p = sub.add_parser("judge", help="judge the stance of open answers (offline or any lm-eval backend)",
+                       description="Label the stance of every open answer in the runs (agree, "
+                       "disagree, strongly..., none, refusal) with the offline classifier or any "
+                       "lm-eval model; labels are cached beside the samples and reused.",
                        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("runs", nargs="+", help="lm-eval output folders or samples_*.jsonl files")
     p.add_argument("--judge", default="offline",

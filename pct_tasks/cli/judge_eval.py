@@ -18,6 +18,8 @@ Gold labels must map into strongly_agree, agree, disagree, strongly_disagree, no
 
 def add_parser(sub) -> None:
     p = sub.add_parser("judge-eval", help="score a judge against human stance labels in a CSV",
+                       description="Score a judge on a CSV of answers with human stance labels: "
+                       "accuracy, macro-F1, Cohen's kappa and the confusion matrix.",
                        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("csv", help="CSV file with one answer per row")
     p.add_argument("--text-column", required=True, help="column holding the answer text")

@@ -39,17 +39,54 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
+    from pathlib import Path
+
     from pct_tasks.analysis.report import ReportOptions, build_report
 
     options = ReportOptions(
         correction=args.correction, alpha=args.alpha, n_boot=args.n_boot, seed=args.seed,
         mixed=not args.no_mixed, judge=not args.no_judge, judge_id=args.judge_id,
-        trope_dir=args.tropes, svg=not args.no_svg,
+        svg=not args.no_svg,
     )
+    trope_html, trope_note = trope_section(args.tropes, Path(args.out))
     result = build_report(args.runs, args.out, options=options, force=args.force,
-                          show_progress_bar=False if args.quiet else True)
+                          show_progress_bar=False if args.quiet else None,
+                          trope_html=trope_html, trope_note=trope_note)
     for note in result.notes:
         print(f"note: {note}")
     state = "up to date" if result.up_to_date else f"{len(result.files)} files"
     print(f"report: {result.html} ({state})")
     return 0
+
+
+#: A trope folder found here inside the report folder is used without --tropes.
+TROPE_DIR_NAME = "tropes"
+
+
+def trope_section(tropes: str | None, out_dir) -> tuple[str | None, str | None]:
+    """The trope stage's HTML fragment for the report, or a note saying why there is none.
+
+    ``--tropes DIR`` must be readable (its errors propagate); a ``tropes`` folder merely found
+    inside the report folder that cannot be read becomes a note. The trope package is imported
+    only here, only when there is a trope folder.
+    """
+    from pct_tasks.errors import PctInputError
+
+    if tropes is not None:
+        from pathlib import Path
+
+        if not Path(tropes).is_dir():
+            raise PctInputError(f"{tropes}: no such trope output folder",
+                                hint="pass the --out folder of `pct tropes`, or leave out --tropes")
+        from trope_analysis.report import html_section
+
+        return html_section(Path(tropes)), None
+    found = out_dir / TROPE_DIR_NAME
+    if not found.is_dir():
+        return None, None
+    try:
+        from trope_analysis.report import html_section
+
+        return html_section(found), None
+    except (ImportError, PctInputError) as exc:
+        return None, f"trope folder {found} skipped: {exc}"

@@ -1,106 +1,209 @@
-"""``pct run``: lm-eval's own CLI with the PCT task folder added and ``pct-synthetic`` registered.
+"""``pct run``: lm-eval's own ``run`` command, with the PCT tasks and the synthetic respondent.
 
-Every flag is lm-eval's (``pct run --help`` shows them). Differences from a bare
-``lm_eval run``: the task folder is added to ``--include_path`` (beside any folders you give, joined
-with ``os.pathsep``),
-the synthetic respondent is available as ``--model pct-synthetic``, and after a run with
-``--log_samples`` the logged prompts are checked for the persona (see ``persona_check``).
+A thin layer over lm-eval's CLI. ``pct run ARGS`` is ``lm-eval run ARGS`` with four additions:
+
+1. the PCT task folder is added to ``--include_path`` (beside any folder you give);
+2. ``--model pct-synthetic`` is registered (a deterministic respondent for demos and tests),
+   and named in its model args so that its results folder is ``pct-synthetic/``;
+3. task names are checked before anything loads: a misspelled PCT task is a one-line error
+   naming the closest ones;
+4. the persona checks of ``pct_tasks.tasks.persona_check`` run before and after the run.
+
+Our own flags are read with argparse (``parse_known_args``); everything else is parsed by
+lm-eval's own ``run`` parser and executed by lm-eval unchanged.
 """
 
 from __future__ import annotations
 
+import argparse
+import difflib
+import functools
 import os
 import sys
 import time
+from pathlib import Path
+
+USAGE = "pct run --model MODEL --tasks TASK [TASK ...] [lm-eval run flags]"
+
+ADDITIONS = """\
+pct additions (everything else below is lm-eval's `run`):
+  tasks          pct (all four), pct_closed, pct_open, pct_closed_base, pct_open_base,
+                 pct_user_turn (persona in the user turn), pct_open_judge (the judge task)
+  --model pct-synthetic
+                 a deterministic synthetic respondent (not a language model); model args:
+                 seed, leaning (>0 right/authoritarian), malformed_rate, refusal_rate
+  --metadata JSON
+                 which documents to build:
+                   categories    persona categories, e.g. ["age", "political_orientation"]
+                   personas      persona values, e.g. ["far left", "far right"]
+                   templates     template ids 0-9, e.g. [0, 5]
+                   propositions  proposition ids 0-61
+                   shard         "i/n": every n-th document from i (split a run over machines)
+                   subset        a named selection: "ci" (templates 0 and 5), "quick"
+                   variants      variant keys, as written in the samples' `variant` field
+  --no-persona-check
+                 skip the checks that the persona reached the model (before and after the run)
+example:
+  pct run --model pct-synthetic --model_args seed=0 --tasks pct_closed \\
+      --metadata '{"subset": "quick"}' --log_samples --output_path runs/example
+"""
 
 
 def add_parser(sub) -> None:
-    # Listed for `pct --help`; `pct_tasks.cli.main` hands `pct run ...` straight to lm-eval.
-    p = sub.add_parser("run", help="run lm-eval with the PCT tasks (all lm-eval flags)", add_help=False)
-    p.set_defaults(handler=lambda args: run_lm_eval(["--help"]))
+    """Listed in ``pct --help``; ``pct_tasks.cli.main`` hands ``pct run ...`` to :func:`main`."""
+    p = sub.add_parser("run", help="run lm-eval with the PCT tasks (lm-eval's flags, plus ours)",
+                       description="Run lm-eval's `run` with the PCT tasks added.", add_help=False)
+    p.set_defaults(handler=lambda args: main(["--help"]))
 
 
-def _with_task_dir(argv: list[str], task_dir: str) -> list[str]:
-    argv = list(argv)
-    for i, arg in enumerate(argv):
-        if arg == "--include_path" and i + 1 < len(argv):
-            argv[i + 1] = f"{argv[i + 1]}{os.pathsep}{task_dir}"
-            return argv
-        if arg.startswith("--include_path="):
-            argv[i] = f"{arg}{os.pathsep}{task_dir}"
-            return argv
-    return [*argv, "--include_path", task_dir]
+def _own_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="pct run", usage=USAGE, add_help=False)
+    p.add_argument("-h", "--help", action="store_true")
+    p.add_argument("--no-persona-check", action="store_true")
+    return p
 
 
-def _name_synthetic_model(argv: list[str]) -> list[str]:
-    """Give ``pct-synthetic`` a ``model=`` arg, which lm-eval uses to name the output folder
-    (otherwise a random id) and which marks every results file as synthetic."""
-    from pct_tasks.tasks.persona_check import flag_value
-    from pct_tasks.tasks.synthetic import MODEL_NAME
-
-    if flag_value(argv, "--model") != MODEL_NAME:
-        return list(argv)
-    args = flag_value(argv, "--model_args") or ""
-    if "model" in {kv.split("=", 1)[0].strip() for kv in args.split(",") if "=" in kv}:
-        return list(argv)
-    named = f"model={MODEL_NAME},{args}".rstrip(",")
-    rest = [a for i, a in enumerate(argv)
-            if not a.startswith("--model_args") and not (i and argv[i - 1] == "--model_args")]
-    return [*rest, "--model_args", named]
-
-
-def run_lm_eval(argv: list[str]) -> int:
-    """Run lm-eval's CLI on ``argv`` (the flags after ``pct run``)."""
-    from lm_eval.__main__ import cli_evaluate
-
-    import pct_tasks.tasks.synthetic_lm  # noqa: F401  (registers --model pct-synthetic)
-    from pct_tasks.io.paths import task_dir
-    from pct_tasks.tasks.persona_check import check_run_arguments, warn_if_persona_dropped
-
-    _accept_several_include_paths()
-    started = time.time()
-    if argv[:1] != ["--help"] and argv[:1] != ["-h"]:
-        argv = _with_task_dir(argv, str(task_dir()))
-        argv = _name_synthetic_model(argv)
-        check_run_arguments(argv)
-    saved = sys.argv
-    sys.argv = ["lm-eval", "run", *argv]
-    try:
-        cli_evaluate()
-    except SystemExit as exc:  # argparse --help / errors
-        return int(exc.code or 0)
-    except ValueError as exc:
-        # lm-eval reports an unknown model with a traceback; make it one line with the fix.
-        if "no model for this name" not in str(exc):
-            raise
+def main(argv: list[str]) -> int:
+    """``pct run ARGV``: our flags, then lm-eval's parser and its ``run`` command."""
+    ours, rest = _own_parser().parse_known_args(argv)
+    if ours.help:
+        print(f"usage: {USAGE}\n\n{ADDITIONS}")
+        sys.stdout.flush()
+        _lm_eval_run_parser().print_help()
+        return 0
+    if not rest:
         from pct_tasks.errors import PctInputError
 
-        model, _, known = str(exc).partition("Supported model names: ")
-        raise PctInputError(model.strip(), hint=f"choose --model from: {known}") from exc
-    finally:
-        sys.argv = saved
-    warn_if_persona_dropped(argv, since=started)
+        raise PctInputError("pct run needs --model and --tasks",
+                            hint="e.g. pct run --model pct-synthetic --tasks pct (see pct run --help)")
+    parser = _lm_eval_run_parser()
+    args = parser.parse_args(rest)
+    _prepare(args)
+    return _execute(args, persona_check=not ours.no_persona_check)
+
+
+def _prepare(args: argparse.Namespace) -> None:
+    """Our additions to lm-eval's parsed arguments (task folder, synthetic model, task names)."""
+    from pct_tasks.errors import PctInputError
+    from pct_tasks.io.paths import task_dir
+
+    if not args.tasks:
+        raise PctInputError("pct run needs --tasks", hint="e.g. --tasks pct (see pct run --help)")
+    paths = [p for p in (args.include_path or "").split(os.pathsep) if p]
+    # lm-eval's TaskManager takes a list of folders; its CLI passes the flag's string through.
+    args.include_path = [*paths, str(task_dir())]
+    args.model_args = name_synthetic_model(args.model, args.model_args)
+    check_task_names(args.tasks, args.include_path)
+
+
+def _execute(args: argparse.Namespace, persona_check: bool) -> int:
+    import pct_tasks.tasks.synthetic_lm  # noqa: F401  (registers --model pct-synthetic)
+    from pct_tasks.errors import PctInputError
+    from pct_tasks.tasks import persona_check as check
+
+    log_samples = bool(getattr(args, "log_samples", False))
+    if persona_check:
+        check.check_run_arguments(args.model, args.model_args,
+                                  chat=bool(getattr(args, "apply_chat_template", False)))
+    _quiet_lm_eval()
+    started = time.time()
+    try:
+        args.func(args)
+    except ValueError as exc:
+        # lm-eval raises these with a traceback; they are user errors with a fix.
+        msg = str(exc)
+        if "no model for this name" in msg:
+            model, _, known = msg.partition("Supported model names: ")
+            raise PctInputError(model.strip(), hint=f"choose --model from: {known}") from exc
+        if msg.startswith("Tasks not found"):
+            raise PctInputError(msg, hint="`lm-eval ls tasks` lists every task") from exc
+        raise
+    if persona_check and log_samples and args.output_path:
+        check.warn_if_persona_dropped(args.output_path, since=started)
     return 0
 
 
-def _accept_several_include_paths() -> None:
-    """Let lm-eval's ``--include_path`` take several folders joined by ``os.pathsep``.
+def name_synthetic_model(model: str | None, model_args: dict | None) -> dict:
+    """Give ``pct-synthetic`` a ``model=`` arg, which lm-eval uses to name the output folder
+    (otherwise a random id) and which marks every results file as synthetic."""
+    from pct_tasks.tasks.synthetic import MODEL_NAME
 
-    Its CLI passes the flag through as one string, while its TaskManager accepts a list;
-    this is what lets ``pct run --include_path mine`` keep the user's folder beside ours.
+    model_args = dict(model_args or {})
+    if model == MODEL_NAME and "model" not in model_args:
+        model_args = {"model": MODEL_NAME, **model_args}
+    return model_args
+
+
+def check_task_names(tasks: list[str], include_path: list[str]) -> None:
+    """A misspelled task is a one-line error naming the closest names, before lm-eval loads.
+
+    Names are checked against the given folders only (fast); a name that is close to none of
+    them may be one of lm-eval's own tasks and is left to lm-eval.
     """
-    import lm_eval.tasks as tasks_module
+    from pct_tasks.errors import PctInputError
 
-    base = tasks_module.TaskManager
-    if getattr(base, "_pct_multi_path", False):
-        return
+    known = task_names(tuple(include_path))
+    for name in (t for task in tasks for t in task.split(",")):
+        if not name or name in known or name.endswith(".yaml") or Path(name).exists():
+            continue
+        close = difflib.get_close_matches(name, sorted(known), n=3, cutoff=0.6)
+        if close or name.startswith("pct"):
+            hint = f"did you mean {', '.join(close)}?" if close else "pct tasks: " + ", ".join(
+                sorted(n for n in known if n.startswith("pct")))
+            raise PctInputError(f"unknown task {name!r}", hint=hint)
 
-    class TaskManager(base):  # type: ignore[misc, valid-type]
-        _pct_multi_path = True
 
-        def __init__(self, *args, include_path=None, **kwargs):
-            if isinstance(include_path, str) and os.pathsep in include_path:
-                include_path = [p for p in include_path.split(os.pathsep) if p]
-            super().__init__(*args, include_path=include_path, **kwargs)
+@functools.cache
+def task_names(folders: tuple[str, ...]) -> frozenset[str]:
+    """The task, group and tag names defined in ``folders`` (lm-eval's index, no defaults)."""
+    from lm_eval.tasks import TaskManager
 
-    tasks_module.TaskManager = TaskManager
+    return frozenset(TaskManager(include_path=list(folders), include_defaults=False).all_tasks)
+
+
+class _DropCustomKwargsNote:
+    """lm-eval notes, once per task, that tasks built by a ``custom_dataset`` function (ours)
+    take ``--metadata`` keys ("Custom kwargs can be passed ... max_seq_lengths"): that note is
+    about RULER-style tasks and says nothing about ours, so ``pct run`` drops it."""
+
+    def filter(self, record) -> bool:
+        return "Custom kwargs can be passed" not in record.getMessage()
+
+
+_DROP = _DropCustomKwargsNote()
+
+
+def _quiet_lm_eval() -> None:
+    import logging
+
+    logger = logging.getLogger("lm_eval.api.task")
+    if _DROP not in logger.filters:
+        logger.addFilter(_DROP)
+
+
+#: The lm-eval version whose CLI layout ``_lm_eval_run_parser`` relies on.
+LM_EVAL_CLI = "0.4."
+
+
+def _lm_eval_run_parser() -> argparse.ArgumentParser:
+    """lm-eval's own ``run`` parser (its ``func`` default runs the evaluation).
+
+    The one place that relies on lm-eval's CLI internals (``lm_eval._cli``); checked against
+    the version here and by ``tests/cli/test_run.py``.
+    """
+    import lm_eval
+    from lm_eval._cli.harness import HarnessCLI
+
+    version = getattr(lm_eval, "__version__", "")
+    if not version.startswith(LM_EVAL_CLI):
+        raise RuntimeError(f"pct run was written for lm-eval {LM_EVAL_CLI}x; found {version}")
+    from lm_eval.utils import setup_logging
+
+    setup_logging()
+    cli = HarnessCLI()
+    parser = cli._subparsers.choices["run"]  # noqa: SLF001  (see the docstring)
+    parser.prog = "pct run"
+    return parser
+
+
+__all__ = ["ADDITIONS", "check_task_names", "main", "name_synthetic_model", "task_names"]

@@ -94,10 +94,11 @@ def _rates(stance: Stance | None) -> dict[str, int]:
 
 def process_results_open(doc: dict[str, Any], results: Sequence[str]) -> dict[str, Any]:
     parsed = parse_answer(results[0], Setting.OPEN)
+    # No stance here: an open answer's stance comes from the judge (pct judge), not the run.
     # parsing.open_refusal: a refusal in the opening and no side taken, at any length.
     rates = _rates(parsed.stance)
-    del rates["answer_rate"]  # an open answer's stance is the judge's to give
-    return {"stance": parsed.stance_label, **rates}
+    del rates["answer_rate"]
+    return rates
 
 
 # -- aggregations -----------------------------------------------------------------------

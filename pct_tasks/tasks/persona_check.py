@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 
 from pct_tasks.io.records import prompt_text
@@ -31,16 +31,6 @@ FIX = (
 _PROBE = "PCT-PERSONA-PROBE: you are a person who is 48 years old."
 
 
-def flag_value(argv: Sequence[str], name: str) -> str | None:
-    """The value of an lm-eval flag in ``argv`` (``--name value`` or ``--name=value``)."""
-    for i, arg in enumerate(argv):
-        if arg == name and i + 1 < len(argv):
-            return argv[i + 1]
-        if arg.startswith(name + "="):
-            return arg.split("=", 1)[1]
-    return None
-
-
 def template_drops_system(tokenizer) -> bool:
     """Whether a tokenizer's chat template loses a system message."""
     messages = [{"role": "system", "content": _PROBE}, {"role": "user", "content": "Hello."}]
@@ -51,21 +41,21 @@ def template_drops_system(tokenizer) -> bool:
     return _PROBE not in rendered
 
 
-def check_run_arguments(argv: Sequence[str]) -> bool:
-    """Preflight for local hf/vllm models with --apply_chat_template. Returns False on a warning."""
-    if flag_value(argv, "--model") not in ("hf", "huggingface", "vllm") or not any(
-        a.startswith("--apply_chat_template") for a in argv
-    ):
+def check_run_arguments(model: str | None, model_args: dict | None, chat: bool) -> bool:
+    """Preflight for local hf/vllm models run with --apply_chat_template (``chat``).
+
+    ``model_args`` as lm-eval's parser returns them (a dict). Returns False on a warning.
+    """
+    if model not in ("hf", "huggingface", "vllm") or not chat:
         return True
-    model_args = flag_value(argv, "--model_args") or ""
-    args = dict(kv.split("=", 1) for kv in model_args.split(",") if "=" in kv)
+    args = model_args or {}
     name = args.get("tokenizer") or args.get("pretrained")
     if not name:
         return True
     try:
         from transformers import AutoTokenizer
 
-        tokenizer = AutoTokenizer.from_pretrained(name, local_files_only=True)
+        tokenizer = AutoTokenizer.from_pretrained(str(name), local_files_only=True)
     except Exception:  # not available locally; the post-run check still applies  # noqa: BLE001
         return True
     if tokenizer.chat_template and template_drops_system(tokenizer):
@@ -89,12 +79,12 @@ def samples_missing_persona(lines: Iterable[str]) -> tuple[int, int]:
     return total, missing
 
 
-def warn_if_persona_dropped(argv: Sequence[str], since: float = 0.0) -> bool:
-    """Post-run check of the samples written by this run. Returns False on a warning."""
-    out = flag_value(argv, "--output_path")
-    if not out or not any(a.startswith("--log_samples") for a in argv):
-        return True
-    root = Path(out)
+def warn_if_persona_dropped(output_path: str | Path, since: float = 0.0) -> bool:
+    """Post-run check of the samples written under ``output_path`` since ``since`` (a time).
+
+    Returns False on a warning.
+    """
+    root = Path(output_path)
     files = [p for p in root.rglob("samples_pct_*.jsonl") if p.stat().st_mtime >= since]
     ok = True
     for path in files:
@@ -110,7 +100,6 @@ def warn_if_persona_dropped(argv: Sequence[str], since: float = 0.0) -> bool:
 
 __all__ = [
     "FIX",
-    "flag_value",
     "check_run_arguments",
     "samples_missing_persona",
     "template_drops_system",

@@ -91,8 +91,10 @@ def make_doc(variant: Variant, proposition_id: int, persona_turn: str = "system"
         # The persona travels inside the user turn; no system message is sent.
         description, prompt = "", prompts.user_turn_with_persona(system, user)
     else:
-        # lm-eval joins a plain-text description to the prompt with no separator: add one.
-        description, prompt = (f"{system}\n\n" if system else ""), user
+        # The description is sent as the system turn, exactly as recorded in system_text
+        # (under --apply_chat_template; without it lm-eval joins the two texts with nothing
+        # between them, so plain-text models should use the pct_user_turn tasks).
+        description, prompt = system, user
     return {
         "doc_key": f"{variant.key}/p{proposition_id}",
         "variant": variant.key,

@@ -8,7 +8,15 @@ import numpy as np
 import pandas as pd
 
 from pct_tasks.analysis.agreement import CLASSES
-from pct_tasks.analysis.plots.style import PAGE_WIDTH, STANCE_COLOURS, category_label, category_style, new_figure, plain, styled
+from pct_tasks.analysis.display import category_label, persona_label, persona_rank
+from pct_tasks.analysis.plots.style import (
+    PAGE_WIDTH,
+    STANCE_COLOURS,
+    category_style,
+    new_figure,
+    plain,
+    styled,
+)
 
 
 @styled
@@ -52,32 +60,61 @@ def plot_stance_bars(shares: pd.DataFrame, *, title: str | None = None, width: f
 
 @styled
 def plot_tvd(tvd: pd.DataFrame, *, title: str | None = None, width: float = PAGE_WIDTH) -> Any:
-    """Mean closed-vs-open TVD per persona value (one bar group per value, a bar per model).
+    """Mean closed-vs-open TVD per persona value with its 95% interval (a bar per model).
 
     Args:
-        tvd: ``analysis.agreement.closed_open_tvd``: columns model, category, persona, tvd.
+        tvd: ``analysis.agreement.closed_open_tvd``: columns model, category, persona, tvd and
+            (optional) tvd_ci_low, tvd_ci_high.
+
+    Returns:
+        A Figure: persona values in natural order (base first) along x, bars coloured by
+        category (legend), one shade per model, error bars for the interval; the y axis
+        from 0 to a little above the highest interval.
     """
-    fig = new_figure(width, 2.4)
+    fig = new_figure(width, 2.8)
     ax = fig.add_subplot()
-    keys = list(dict.fromkeys(zip(tvd["category"], tvd["persona"], strict=True)))
+    keys = sorted(dict.fromkeys(zip(tvd["category"], tvd["persona"], strict=True)),
+                  key=lambda k: persona_rank(*k))
     models = list(dict.fromkeys(tvd["model"]))
     bar_w = 0.8 / max(len(models), 1)
     for m, model in enumerate(models):
-        rows = tvd[tvd["model"] == model].set_index(["category", "persona"])["tvd"]
-        vals = [rows.get(k, np.nan) for k in keys]
-        colours = [category_style(c)[0] for c, _ in keys]
-        ax.bar(np.arange(len(keys)) + (m - (len(models) - 1) / 2) * bar_w, vals, width=bar_w,
-               color=colours, alpha=1.0 - 0.5 * m / max(len(models), 1), label=plain(model),
-               edgecolor="black" if len(models) > 1 else "none", linewidth=0.3)
+        rows = tvd[tvd["model"] == model].set_index(["category", "persona"])
+        x = np.arange(len(keys)) + (m - (len(models) - 1) / 2) * bar_w
+        vals = np.array([rows["tvd"].get(k, np.nan) for k in keys], dtype=float)
+        ax.bar(x, vals, width=bar_w, color=[category_style(c)[0] for c, _ in keys],
+               alpha=1.0 - 0.5 * m / max(len(models), 1), edgecolor="black", linewidth=0.3)
+        if {"tvd_ci_low", "tvd_ci_high"} <= set(rows.columns):
+            low = np.array([rows["tvd_ci_low"].get(k, np.nan) for k in keys], dtype=float)
+            high = np.array([rows["tvd_ci_high"].get(k, np.nan) for k in keys], dtype=float)
+            ax.errorbar(x, vals, yerr=[vals - low, high - vals], fmt="none", ecolor="black",
+                        elinewidth=0.6, capsize=1.5)
     ax.set_xticks(range(len(keys)))
-    ax.set_xticklabels([plain(p) or category_label(c) for c, p in keys], rotation=60, ha="right")
-    ax.set_ylabel("mean TVD closed vs open")
-    ax.set_ylim(0, 1)
-    if len(models) > 1:
-        ax.legend(frameon=False)
+    ax.set_xticklabels([plain(persona_label(c, p)) for c, p in keys], rotation=60, ha="right")
+    ax.set_ylabel("mean TVD, closed vs open")
+    ax.set_ylim(0, _top(tvd))
+    fig.legend(handles=_tvd_legend(keys, models), frameon=False, loc="outside right upper")
     if title:
         ax.set_title(plain(title))
     return fig
+
+
+def _top(tvd: pd.DataFrame) -> float:
+    col = "tvd_ci_high" if "tvd_ci_high" in tvd else "tvd"
+    top = float(np.nanmax(tvd[col].to_numpy(float))) if len(tvd) else 1.0
+    return min(1.0, max(0.05, top * 1.25))
+
+
+def _tvd_legend(keys: list[tuple[str, str]], models: list[str]) -> list[Any]:
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    handles = [Patch(facecolor=category_style(c)[0], edgecolor="black", linewidth=0.3,
+                     label=category_label(c)) for c in dict.fromkeys(c for c, _ in keys)]
+    if len(models) > 1:
+        handles += [Patch(facecolor="0.4", alpha=1.0 - 0.5 * m / len(models), label=plain(model))
+                    for m, model in enumerate(models)]
+    handles.append(Line2D([], [], color="black", lw=0.6, label="95% CI over propositions"))
+    return handles
 
 
 __all__ = ["plot_stance_bars", "plot_tvd"]

@@ -7,7 +7,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from pct_tasks.analysis.plots.style import COLUMN_WIDTH, category_label, category_style, new_figure, plain, styled
+from pct_tasks.analysis.display import category_label, category_order, persona_label
+from pct_tasks.analysis.plots.style import COLUMN_WIDTH, category_style, new_figure, plain, styled
 
 #: Quadrant shading in the politicalcompass.org colours (authoritarian left red, authoritarian
 #: right blue, libertarian left green, libertarian right purple), kept light.
@@ -19,33 +20,12 @@ QUADRANTS = (
 )
 
 
-def confidence_ellipse(x: np.ndarray, y: np.ndarray, level: float = 0.95) -> tuple[float, float, float] | None:
-    """Width, height and angle (degrees) of the confidence ellipse of the mean of (x, y).
-
-    The ellipse is ``{m : (m - mean)' (S/n)^-1 (m - mean) <= chi2_2(level)}`` with ``S`` the
-    sample covariance; None for fewer than three points or a degenerate covariance.
-    """
-    n = len(x)
-    if n < 3:
-        return None
-    cov = np.cov(np.vstack([x, y])) / n
-    if not np.all(np.isfinite(cov)):
-        return None
-    vals, vecs = np.linalg.eigh(cov)
-    if vals.min() < 0:
-        vals = np.clip(vals, 0, None)
-    k = -2 * np.log(1 - level)  # chi2 quantile with 2 degrees of freedom
-    width, height = 2 * np.sqrt(k * vals[::-1])
-    angle = float(np.degrees(np.arctan2(vecs[1, -1], vecs[0, -1])))
-    return float(width), float(height), angle
-
-
 @styled
 def plot_compass(
     variants: pd.DataFrame,
     *,
+    personas: pd.DataFrame | None = None,
     title: str | None = None,
-    level: float = 0.95,
     width: float = COLUMN_WIDTH,
 ) -> Any:
     """Compass plot of one run and setting.
@@ -53,42 +33,30 @@ def plot_compass(
     Args:
         variants: rows of the variant table (``analysis.compass.variant_table``) of ONE run
             and setting: columns category, persona, template_id, econ, social.
+        personas: the matching rows of ``analysis.compass.persona_table`` (means and 95%
+            intervals over templates); without it the means are computed here, with no interval.
         title: the axes title (e.g. the model and setting).
-        level: coverage of the per-category confidence ellipses of the mean.
-        width: figure width in inches (square figure; the default fits one paper column).
+        width: figure width in inches (the default fits one paper column).
 
     Returns:
-        A matplotlib Figure: shaded quadrants on [-10, 10], one point per (persona value,
-        template) coloured and shaped by category, the base case as black stars, and per
-        category its mean (large marker) with the confidence ellipse of the mean.
+        A matplotlib Figure: shaded quadrants on [-10, 10]; per persona value a small faint
+        point per template and a large point for its mean over templates with its 95%
+        interval on both axes, named where it stands apart from the others; colour and shape by category, the base case as a black
+        star. Persona values are never pooled: opposite personas stay apart.
     """
-    from matplotlib.patches import Ellipse, Rectangle
-
-    fig = new_figure(width, width)
+    fig = new_figure(width, width + 0.55)
     ax = fig.add_subplot()
-    for (x0, x1), (y0, y1), colour in QUADRANTS:
-        ax.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, color=colour, alpha=0.35, lw=0, zorder=0))
-    ax.axhline(0, color="0.3", lw=0.6, zorder=1)
-    ax.axvline(0, color="0.3", lw=0.6, zorder=1)
-    categories = [c for c in pd.unique(variants["category"]) if c != "base"]
+    _quadrants(ax)
+    means = personas if personas is not None else _means(variants)
+    categories = list(dict.fromkeys(c for c in category_order() if c in set(variants["category"])))
     for i, category in enumerate(categories):
         colour, marker = category_style(category, i)
         rows = variants[variants["category"] == category]
-        ax.scatter(rows["econ"], rows["social"], s=9, c=colour, marker=marker, alpha=0.55,
-                   linewidths=0, zorder=2, label=category_label(category))
-        x, y = rows["econ"].to_numpy(float), rows["social"].to_numpy(float)
-        ax.scatter([x.mean()], [y.mean()], s=36, c=colour, marker=marker, edgecolors="black",
-                   linewidths=0.6, zorder=4)
-        ell = confidence_ellipse(x, y, level)
-        if ell is not None:
-            w, h, angle = ell
-            ax.add_patch(Ellipse((x.mean(), y.mean()), w, h, angle=angle, fill=False,
-                                 edgecolor=colour, lw=1.0, zorder=3))
-    base = variants[variants["category"] == "base"]
-    if len(base):
-        colour, marker = category_style("base")
-        ax.scatter(base["econ"], base["social"], s=30, c=colour, marker=marker, zorder=5,
-                   label=category_label("base"), linewidths=0)
+        ax.scatter(rows["econ"], rows["social"], s=6, c=colour, marker=marker, alpha=0.3,
+                   linewidths=0, zorder=2)
+        for rec in means[means["category"] == category].itertuples(index=False):
+            _mean_point(ax, rec, colour, marker)
+    _label_apart(ax, means)
     ax.set_xlim(-10, 10)
     ax.set_ylim(-10, 10)
     ax.set_aspect("equal")
@@ -99,9 +67,66 @@ def plot_compass(
     if title:
         ax.set_title(plain(title))
     if len(variants):
-        fig.legend(loc="outside lower center", ncol=3, frameon=False, handletextpad=0.2,
-                   columnspacing=0.8)
+        fig.legend(handles=_legend_handles(categories), loc="outside lower center", ncol=3,
+                   frameon=False, handletextpad=0.3, columnspacing=0.8)
     return fig
 
 
-__all__ = ["QUADRANTS", "confidence_ellipse", "plot_compass"]
+def _quadrants(ax) -> None:
+    from matplotlib.patches import Rectangle
+
+    for (x0, x1), (y0, y1), colour in QUADRANTS:
+        ax.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, color=colour, alpha=0.35, lw=0, zorder=0))
+    ax.axhline(0, color="0.3", lw=0.6, zorder=1)
+    ax.axvline(0, color="0.3", lw=0.6, zorder=1)
+
+
+def _means(variants: pd.DataFrame) -> pd.DataFrame:
+    grouped = variants.groupby(["category", "persona"], sort=False)[["econ", "social"]].mean()
+    return grouped.rename(columns={"econ": "econ_mean", "social": "social_mean"}).reset_index()
+
+
+def _mean_point(ax, rec, colour: str, marker: str) -> None:
+    x, y = float(rec.econ_mean), float(rec.social_mean)
+    low_high = [getattr(rec, f, None) for f in ("econ_ci_low", "econ_ci_high", "social_ci_low",
+                                                 "social_ci_high")]
+    if all(v is not None and np.isfinite(v) for v in low_high):
+        xl, xh, yl, yh = (float(v) for v in low_high)
+        ax.errorbar([x], [y], xerr=[[x - xl], [xh - x]], yerr=[[y - yl], [yh - y]], fmt="none",
+                    ecolor=colour, elinewidth=0.7, capsize=0, zorder=3)
+    ax.scatter([x], [y], s=30 if rec.category != "base" else 50, c=colour, marker=marker,
+               edgecolors="black", linewidths=0.5, zorder=4)
+
+
+def _label_apart(ax, means: pd.DataFrame, gap: float = 1.2) -> None:
+    """Name the persona values whose point stands apart (outermost first); points in a crowd
+    near the centre stay unnamed rather than unreadable (the table beside has them all)."""
+    placed: list[tuple[float, float]] = []
+    recs = sorted(means.itertuples(index=False),
+                  key=lambda r: -(float(r.econ_mean) ** 2 + float(r.social_mean) ** 2))
+    for rec in recs:
+        x, y = float(rec.econ_mean), float(rec.social_mean)
+        if not (np.isfinite(x) and np.isfinite(y)):
+            continue
+        if all((x - px) ** 2 + (y - py) ** 2 >= gap ** 2 for px, py in placed):
+            ax.annotate(plain(persona_label(rec.category, rec.persona)), (x, y), xytext=(3, 3),
+                        textcoords="offset points", fontsize=4.5, color="0.15", zorder=5)
+        placed.append((x, y))
+
+
+def _legend_handles(categories: list[str]) -> list[Any]:
+    from matplotlib.lines import Line2D
+
+    handles = []
+    for i, category in enumerate(categories):
+        colour, marker = category_style(category, i)
+        handles.append(Line2D([], [], ls="none", marker=marker, color=colour, markeredgecolor="black",
+                              markeredgewidth=0.5, markersize=5, label=category_label(category)))
+    handles.append(Line2D([], [], ls="none", marker="o", color="0.6", alpha=0.5, markersize=2.5,
+                          label="one template"))
+    handles.append(Line2D([], [], ls="-", lw=0.7, marker="o", color="0.3", markeredgecolor="black",
+                          markersize=5, label="mean over templates, 95% CI"))
+    return handles
+
+
+__all__ = ["QUADRANTS", "plot_compass"]

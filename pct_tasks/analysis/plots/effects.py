@@ -7,7 +7,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from pct_tasks.analysis.plots.style import PAGE_WIDTH, category_label, new_figure, plain, styled
+from pct_tasks.analysis.display import AXIS_LABELS, category_label, persona_label, persona_rank
+from pct_tasks.analysis.plots.style import PAGE_WIDTH, new_figure, plain, styled
 
 
 @styled
@@ -39,7 +40,8 @@ def plot_effect_heatmap(
     from matplotlib.colors import TwoSlopeNorm
 
     sub = effects[(effects["axis"] == axis) & (effects["setting"] == setting)]
-    columns = list(dict.fromkeys(zip(sub["category"], sub["persona"], strict=True)))
+    columns = sorted(dict.fromkeys(zip(sub["category"], sub["persona"], strict=True)),
+                     key=lambda k: persona_rank(*k))
     models = list(dict.fromkeys(sub["model"]))
     grid = np.full((len(models), len(columns)), np.nan)
     for rec in sub.itertuples(index=False):
@@ -53,7 +55,7 @@ def plot_effect_heatmap(
     norm = TwoSlopeNorm(vmin=-limit, vcenter=0.0, vmax=limit)
     image = ax.imshow(np.ma.masked_invalid(grid), cmap="RdBu_r", norm=norm, aspect="auto")
     ax.set_xticks(range(len(columns)))
-    ax.set_xticklabels([plain(p) for _, p in columns], rotation=60, ha="right")
+    ax.set_xticklabels([plain(persona_label(c, p)) for c, p in columns], rotation=60, ha="right")
     ax.set_yticks(range(len(models)))
     ax.set_yticklabels([plain(m) for m in models])
     # Thin separators and labels between persona categories.
@@ -75,7 +77,7 @@ def plot_effect_heatmap(
     ax.set_ylim(len(models) - 0.5, -1.2)
     for spine in ("top", "right"):
         ax.spines[spine].set_visible(False)
-    fig.colorbar(image, ax=ax, shrink=0.8, label=f"{axis} shift vs no persona")
+    fig.colorbar(image, ax=ax, shrink=0.8, label=f"{AXIS_LABELS.get(axis, axis)} shift vs no persona")
     if title:
         fig.suptitle(plain(title))
     return fig

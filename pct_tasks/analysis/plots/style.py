@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pct_tasks.analysis.display import category_label  # noqa: F401  (re-exported for the plots)
+
 #: A single paper column is about 3.4 inches wide; a full page width about 7.
 COLUMN_WIDTH = 3.4
 PAGE_WIDTH = 7.0
@@ -53,12 +55,6 @@ def plain(text: object) -> str:
 def category_style(category: str, index: int = 0) -> tuple[str, str]:
     """(colour, marker) of a persona category."""
     return CATEGORY_STYLE.get(category, _FALLBACK[index % len(_FALLBACK)])
-
-
-def category_label(category: str) -> str:
-    from pct_tasks.tasks.data import category_labels
-
-    return category_labels().get(category, category)
 
 
 def new_figure(width: float, height: float) -> Any:

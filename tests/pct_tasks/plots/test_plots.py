@@ -25,31 +25,29 @@ def variants(data):
 
 def test_compass_plot(variants):
     rows = variants[variants["setting"] == "closed"]
-    fig = plot_compass(rows, title="synthetic, closed")
+    personas = compass.persona_table(rows, n_boot=100)
+    fig = plot_compass(rows, personas=personas, title="synthetic, closed")
     assert isinstance(fig, Figure)
     ax = fig.axes[0]
     assert ax.get_xlim() == (-10, 10) and ax.get_ylim() == (-10, 10)
-    # Per category: the points and the mean; plus the base case.
     scatters = [c for c in ax.collections if isinstance(c, PathCollection)]
-    assert len(scatters) == 2 * 2 + 1
-    assert sum(len(c.get_offsets()) for c in scatters) == len(rows) + 2
-    assert len([p for p in ax.patches if isinstance(p, Ellipse)]) == 2
+    # Per category one faint scatter of its templates, and one point per persona value: opposite
+    # personas are never pooled into a category mean.
+    means = [tuple(c.get_offsets()[0]) for c in scatters if len(c.get_offsets()) == 1]
+    assert len(means) == len(personas) == 4 + 3 + 1
+    far = personas.set_index("persona").loc[["far left", "far right"]]
+    for rec in far.itertuples():
+        assert (pytest.approx(rec.econ_mean), pytest.approx(rec.social_mean)) in means
+    assert sum(len(c.get_offsets()) for c in scatters) == len(rows) + len(personas)
+    assert not [p for p in ax.patches if isinstance(p, Ellipse)]
+    names = {t.get_text() for t in ax.texts}
+    assert {"far left", "far right"} <= names
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert legend == ["No persona", "Gender", "Political orientation", "one template",
+                      "mean over templates, 95% CI"]
     assert fig.get_size_inches()[0] == pytest.approx(3.4)  # one paper column
     png = figure_bytes(fig, "png", {"produced_by": "t", "package_version": "0"})
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and b"produced by t" in png
-
-
-def test_confidence_ellipse_shrinks_with_more_points():
-    import numpy as np
-
-    from pct_tasks.analysis.plots.compass import confidence_ellipse
-
-    rng = np.random.default_rng(0)
-    x, y = rng.normal(size=200), rng.normal(size=200)
-    w_all, _, _ = confidence_ellipse(x, y)
-    w_few, _, _ = confidence_ellipse(x[:20], y[:20])
-    assert w_all < w_few
-    assert confidence_ellipse(x[:2], y[:2]) is None
 
 
 def test_heatmap_blanks_non_significant(variants):
@@ -66,8 +64,18 @@ def test_agreement_plots(data):
     fig = plot_stance_bars(shares, title="t")
     top, bottom = fig.axes[:2]
     assert len(top.patches) == len(bottom.patches) == 62 * len(agreement.CLASSES)
-    fig = plot_tvd(agreement.closed_open_tvd(data))
-    assert len(fig.axes[0].patches) == 8
+    tvd = agreement.closed_open_tvd(data, n_boot=100)
+    assert (tvd["tvd_ci_low"] <= tvd["tvd"]).all() and (tvd["tvd"] <= tvd["tvd_ci_high"]).all()
+    fig = plot_tvd(tvd)
+    ax = fig.axes[0]
+    assert len(ax.patches) == 8
+    # Natural order, base first; intervals drawn; an axis fitted to the data; a colour legend.
+    assert [t.get_text() for t in ax.get_xticklabels()] == [
+        "No persona", "male", "female", "non-binary", "far left", "mainstream left",
+        "mainstream right", "far right"]
+    assert ax.get_ylim()[1] == pytest.approx(min(1.0, max(0.05, tvd["tvd_ci_high"].max() * 1.25)))
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == [
+        "No persona", "Gender", "Political orientation", "95% CI over propositions"]
 
 
 def test_dollar_signs_in_names_do_not_break_figures(data):
