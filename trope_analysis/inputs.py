@@ -24,6 +24,17 @@ from pct_tasks.labels import Stance
 #: The stance of an open answer that no judge has labelled.
 UNKNOWN = "unknown"
 
+
+def _text_cap() -> int:
+    from pct_tasks.tasks import parsing
+
+    return int(getattr(parsing, "MAX_PARSE_CHARS", 20_000))
+
+
+#: Characters of one answer that trope mining reads (the parser's cap where it has one): a
+#: runaway 50 MB answer costs no more than an ordinary long one. How many were cut is reported.
+MAX_TEXT_CHARS = _text_cap()
+
 #: Columns of the justification table, in order.
 COLUMNS = (
     "run_id", "model", "setting", "category", "persona", "template_id", "proposition_id",
@@ -100,9 +111,11 @@ def justification_table(records: Iterable[Any], labels: Labels | None = None, le
     if level not in ("direction", "stance"):
         raise ValueError(f"justification_table: level must be 'direction' or 'stance', got {level!r}")
     labels = labels or {}
-    rows = []
+    rows, n_capped = [], 0
     for r in records:
-        text = (r.justification or "").strip()
+        text = (r.justification or "")[: MAX_TEXT_CHARS + 1].strip()
+        if len(text) > MAX_TEXT_CHARS:
+            text, n_capped = text[:MAX_TEXT_CHARS], n_capped + 1
         if not text:
             continue
         stance = str(r.stance)
@@ -118,8 +131,22 @@ def justification_table(records: Iterable[Any], labels: Labels | None = None, le
             str(r.source), int(r.line),
         ))
     frame = pd.DataFrame(rows, columns=list(COLUMNS))
+    frame["model"] = run_labels(frame)
     # A fixed order whatever order the files were found in: byte-identical outputs.
-    return frame.sort_values(["run_id", "doc_key", "source", "line"], kind="stable").reset_index(drop=True)
+    frame = frame.sort_values(["run_id", "doc_key", "source", "line"], kind="stable").reset_index(drop=True)
+    frame.attrs["n_capped"] = n_capped
+    return frame
 
 
-__all__ = ["COLUMNS", "UNKNOWN", "justification_table", "read_labels", "read_records", "side_of"]
+def run_labels(frame: pd.DataFrame) -> pd.Series:
+    """The name each row's run goes by: its model name, or "model [run id]" where one model
+    name covers several runs (different arguments, backends or prompts), so that tropes are
+    grouped by run identity and two runs of one model are never merged."""
+    if frame.empty:
+        return frame["model"].astype(str)
+    model = frame["model"].astype(str)
+    runs_per_model = frame.groupby(model)["run_id"].transform("nunique")
+    return model.where(runs_per_model <= 1, model + " [" + frame["run_id"].astype(str).str[:12] + "]")
+
+
+__all__ = ["COLUMNS", "MAX_TEXT_CHARS", "UNKNOWN", "justification_table", "read_labels", "read_records", "run_labels", "side_of"]
