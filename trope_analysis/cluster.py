@@ -1,16 +1,19 @@
-"""Clustering per (proposition, stance) group: GroupClusterer and its default, FastHDBSCAN.
+"""Clustering per (proposition, stance) group: GroupClusterer and its default, BoundedAverageLinkage.
 
 Each group's sentences are clustered on their own (pooled over runs), groups in parallel.
 Clusters are renumbered by size so ids do not depend on the estimator's internal order, then
-filtered by size (the paper's rules), and optionally re-clustered on resamples to score how
-stable each cluster is.
+filtered by size, and optionally re-clustered on resamples to score how stable each cluster is.
+
+Why average linkage: one parameter with a plain meaning (the average cosine distance inside a
+trope), chosen on ArgKP train and carried over to the unseen dev topics; scores in docs/tropes.md.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -19,78 +22,103 @@ from sklearn.base import BaseEstimator, ClusterMixin, clone
 from trope_analysis.base import BaseClusterer
 from trope_analysis.embed import show_progress
 
+logger = logging.getLogger(__name__)
 
-class FastHDBSCAN(ClusterMixin, BaseEstimator):
-    """HDBSCAN made fast on 384-d sentence vectors.
+#: The default's cut: average cosine distance inside a trope. Chosen on ArgKP train by the
+#: ARI within each (topic, stance) group, which peaks here; pooled ARI keeps rising up to 0.6
+#: because it rewards one cluster per group (see docs/tropes.md).
+DEFAULT_DISTANCE_THRESHOLD = 0.3
 
-    Tree-based HDBSCAN degrades to quadratic work in high dimensions (40 s for 8k points
-    here). Up to ``max_exact`` points we hand HDBSCAN a BLAS-computed distance matrix
-    (exact, 5 s for 8k); above it we project onto ``n_components`` principal axes first and
-    use the k-d tree Boruvka algorithm (near-linear: 2 s for 30k).
+#: The default's smallest trope (sentences).
+DEFAULT_MIN_TROPE_SIZE = 5
+
+
+class BoundedAverageLinkage(ClusterMixin, BaseEstimator):
+    """Average-linkage agglomerative clustering on cosine distance, cut at one threshold.
+
+    Exact up to ``max_exact`` distinct vectors. Above that, memory and time stay bounded:
+    a seeded sample of ``max_exact`` distinct vectors is clustered exactly, and every other
+    vector joins the sample cluster whose mean cosine distance to it is smallest, when that
+    distance is within the threshold (the rule average linkage itself uses to merge a single
+    point into a cluster); otherwise it stays alone. For unit vectors the mean cosine
+    distance of x to a cluster is ``1 - x . mean(cluster)``, so this costs one matrix product.
+
+    Identical vectors (verbatim repeated sentences) are clustered once.
 
     Args:
-        min_cluster_size: smallest cluster HDBSCAN may form.
-        min_samples: neighbourhood size of the core distance (None = min_cluster_size).
-        cluster_selection_method: "eom" or "leaf".
-        cluster_selection_epsilon: merge clusters closer than this (euclidean on unit
-            vectors: 0.3 ~ cosine distance 0.045).
-        max_exact: largest group clustered on exact distances.
-        n_components: PCA dimensions for groups above ``max_exact``.
-        random_state: seed of the randomized PCA.
+        distance_threshold: clusters merge while their average cosine distance is below this.
+        max_exact: most distinct vectors clustered exactly (memory ~ 12 bytes x max_exact^2).
+        random_state: seed of the sample.
+
+    Attributes (after fit):
+        labels_: cluster id per row; singletons are -1 (noise).
     """
 
-    def __init__(
-        self,
-        min_cluster_size: int = 5,
-        min_samples: int | None = 2,
-        cluster_selection_method: str = "eom",
-        cluster_selection_epsilon: float = 0.0,
-        max_exact: int = 5000,
-        n_components: int = 32,
-        random_state: int | None = 0,
-    ):
-        self.min_cluster_size = min_cluster_size
-        self.min_samples = min_samples
-        self.cluster_selection_method = cluster_selection_method
-        self.cluster_selection_epsilon = cluster_selection_epsilon
+    def __init__(self, distance_threshold: float = 0.5, max_exact: int = 5000, random_state: int | None = 0):
+        self.distance_threshold = distance_threshold
         self.max_exact = max_exact
-        self.n_components = n_components
         self.random_state = random_state
 
-    def fit(self, X: np.ndarray, y=None) -> FastHDBSCAN:
-        import hdbscan
-
-        X = np.asarray(X, dtype=np.float64)
-        if not isinstance(self.min_cluster_size, int) or self.min_cluster_size < 2:
-            raise ValueError(f"FastHDBSCAN: min_cluster_size must be an int >= 2, got {self.min_cluster_size!r}")
-        if self.cluster_selection_method not in ("eom", "leaf"):
-            raise ValueError(
-                f"FastHDBSCAN: cluster_selection_method must be 'eom' or 'leaf', got {self.cluster_selection_method!r}"
-            )
-        min_samples = self.min_samples or self.min_cluster_size
+    def fit(self, X: np.ndarray, y=None) -> BoundedAverageLinkage:
+        X = np.ascontiguousarray(X, dtype=np.float32)
+        if not 0 < float(self.distance_threshold) <= 2:
+            raise ValueError(f"BoundedAverageLinkage: distance_threshold must be in (0, 2], got {self.distance_threshold!r}")
+        if not isinstance(self.max_exact, int) or self.max_exact < 2:
+            raise ValueError(f"BoundedAverageLinkage: max_exact must be an int >= 2, got {self.max_exact!r}")
         n = len(X)
-        if n < max(self.min_cluster_size, min_samples + 1):
+        if n < 2:
             self.labels_ = np.full(n, -1, dtype=np.int64)
             return self
-        params = dict(
-            min_cluster_size=self.min_cluster_size,
-            min_samples=min_samples,
-            cluster_selection_method=self.cluster_selection_method,
-            cluster_selection_epsilon=float(self.cluster_selection_epsilon),
-            core_dist_n_jobs=1,
-        )
-        if n <= self.max_exact:
-            from sklearn.metrics.pairwise import euclidean_distances
-
-            model = hdbscan.HDBSCAN(metric="precomputed", **params).fit(euclidean_distances(X))
-        else:
-            from sklearn.decomposition import PCA
-
-            k = min(self.n_components, X.shape[1], n)
-            Y = PCA(k, svd_solver="randomized", random_state=self.random_state).fit_transform(X)
-            model = hdbscan.HDBSCAN(algorithm="boruvka_kdtree", **params).fit(Y)
-        self.labels_ = model.labels_.astype(np.int64)
+        _, first, inverse = np.unique(X.view(np.dtype((np.void, X.dtype.itemsize * X.shape[1]))).ravel(),
+                                      return_index=True, return_inverse=True)
+        U = X[first]
+        sample = np.arange(len(U))
+        if len(U) > self.max_exact:
+            rng = np.random.default_rng(self.random_state)
+            sample = np.sort(rng.choice(len(U), size=self.max_exact, replace=False))
+        unique_labels = np.full(len(U), -1, dtype=np.int64)
+        unique_labels[sample] = _average_linkage(U[sample], float(self.distance_threshold))
+        if len(sample) < len(U):
+            rest = np.setdiff1d(np.arange(len(U)), sample, assume_unique=True)
+            unique_labels[rest] = _assign(U[rest], U[sample], unique_labels[sample], float(self.distance_threshold))
+        labels = unique_labels[inverse.ravel()]
+        ids, counts = np.unique(labels, return_counts=True)
+        labels[np.isin(labels, ids[counts < 2])] = -1
+        self.labels_ = labels
         return self
+
+
+def _average_linkage(X: np.ndarray, threshold: float) -> np.ndarray:
+    """Exact average linkage (scipy, cosine distance) cut at ``threshold``: labels 0..k-1."""
+    if len(X) < 2:
+        return np.zeros(len(X), dtype=np.int64)
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+
+    D = X @ X.T
+    np.subtract(1.0, D, out=D)
+    np.clip(D, 0.0, 2.0, out=D)
+    np.fill_diagonal(D, 0.0)
+    condensed = squareform(D, checks=False).astype(np.float64)
+    del D
+    tree = linkage(condensed, method="average")
+    return fcluster(tree, t=threshold, criterion="distance").astype(np.int64) - 1
+
+
+def _assign(rest: np.ndarray, sample: np.ndarray, labels: np.ndarray, threshold: float,
+            chunk: int = 4096) -> np.ndarray:
+    """Each row of ``rest`` joins the sample cluster at the smallest mean cosine distance, if <= threshold."""
+    k = int(labels.max()) + 1
+    means = np.zeros((k, sample.shape[1]), dtype=np.float64)
+    np.add.at(means, labels, sample)
+    means = (means / np.bincount(labels, minlength=k)[:, None]).astype(np.float32)
+    out = np.full(len(rest), -1, dtype=np.int64)
+    for start in range(0, len(rest), chunk):
+        sims = rest[start : start + chunk] @ means.T
+        best = np.argmax(sims, axis=1)
+        ok = 1.0 - sims[np.arange(len(best)), best] <= threshold
+        out[start : start + chunk] = np.where(ok, best, -1)
+    return out
 
 
 def paper_estimator():
@@ -111,30 +139,13 @@ def _canonical(labels: np.ndarray, min_size: int, max_fraction: float | None) ->
     keep = counts >= min_size
     if max_fraction is not None:
         keep &= counts < max_fraction * n
-    order = sorted(np.flatnonzero(keep), key=lambda i: (-counts[i], first[i]))
-    for new, i in enumerate(order):
-        out[labels == ids[i]] = new
+    kept = np.flatnonzero(keep)
+    order = kept[np.lexsort((first[kept], -counts[kept]))]
+    new_id = np.full(len(ids), -1, dtype=np.int64)
+    new_id[order] = np.arange(len(order))
+    clustered = labels >= 0
+    out[clustered] = new_id[np.searchsorted(ids, labels[clustered])]
     return out
-
-
-def merge_close(X: np.ndarray, labels: np.ndarray, similarity: float | None) -> np.ndarray:
-    """Merge clusters whose centroids have cosine similarity >= ``similarity`` (average linkage).
-
-    Density clusterers split a trope into one cluster per wording when the wordings repeat
-    verbatim (LLMs do): each repeated wording is a pile of identical points, the densest
-    possible cluster. Merging close centroids puts the wordings back together.
-    """
-    ids = np.unique(labels[labels >= 0])
-    if similarity is None or len(ids) < 2:
-        return labels
-    from scipy.cluster.hierarchy import fcluster, linkage
-
-    centroids = np.stack([X[labels == i].mean(axis=0) for i in ids])
-    centroids /= np.maximum(np.linalg.norm(centroids, axis=1, keepdims=True), 1e-12)
-    tree = linkage(centroids.astype(np.float64), method="average", metric="cosine")
-    merged = fcluster(tree, t=1.0 - similarity, criterion="distance")
-    lookup = dict(zip(ids.tolist(), merged.tolist(), strict=True))
-    return np.array([lookup[v] if v >= 0 else -1 for v in labels.tolist()], dtype=np.int64)
 
 
 def _best_jaccard(members: np.ndarray, labels: np.ndarray) -> float:
@@ -150,21 +161,13 @@ def _best_jaccard(members: np.ndarray, labels: np.ndarray) -> float:
     return float(np.max(inter / (len(members) + sizes - inter)))
 
 
-def cluster_group(
-    estimator,
-    X: np.ndarray,
-    min_size: int,
-    max_fraction: float | None,
-    n_resamples: int,
-    resample_fraction: float,
-    seed: int,
-    merge_similarity: float | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
+def cluster_group(estimator, X: np.ndarray, min_size: int, max_fraction: float | None, n_resamples: int,
+                  resample_fraction: float, seed) -> tuple[np.ndarray, np.ndarray]:
     """Cluster one group; return (labels 0..k-1 or -1, stability per cluster)."""
 
     def fit(data: np.ndarray) -> np.ndarray:
         raw = np.asarray(clone(estimator).fit(data).labels_, dtype=np.int64)
-        return _canonical(merge_close(data, raw, merge_similarity), min_size, max_fraction)
+        return _canonical(raw, min_size, max_fraction)
 
     labels = fit(X)
     k = int(labels.max()) + 1 if len(labels) else 0
@@ -173,7 +176,7 @@ def cluster_group(
         stable = np.zeros(k)
         m = max(2, int(round(resample_fraction * len(X))))
         for r in range(n_resamples):
-            rng = np.random.default_rng([seed, r])
+            rng = np.random.default_rng([*np.atleast_1d(seed).tolist(), r])
             idx = np.sort(rng.choice(len(X), size=min(m, len(X)), replace=False))
             sub = fit(X[idx])
             sub_labels = labels[idx]
@@ -188,23 +191,20 @@ class GroupClusterer(BaseClusterer):
 
     Args:
         estimator: any sklearn-style clusterer (``fit(X)`` then ``labels_``, -1 = noise),
-            cloned per group. None = ``FastHDBSCAN(min_cluster_size, min_samples)``.
-        min_cluster_size: passed to the default estimator (5 and min_samples 2 scored best
-            on ArgKP train; see docs/tropes.md).
-        min_samples: passed to the default estimator.
+            cloned per group. None = ``BoundedAverageLinkage(distance_threshold, max_exact)``.
+        distance_threshold: the default estimator's cut (average cosine distance).
+        max_exact: the default estimator's largest exactly clustered sample per group.
         min_trope_size: drop clusters smaller than this (the paper: 11, i.e. "more than 10").
             None = keep what the estimator returns.
         max_group_fraction: drop clusters holding at least this fraction of their group
             (the paper: 0.5); None = no upper bound.
-        merge_similarity: merge clusters of a group whose centroids are at least this
-            cosine-similar (``merge_close``; 0.85 scored best on ArgKP train); None = no
-            merging (the paper preset).
         n_resamples: re-cluster this many subsamples per group to score stability (0 = off).
         resample_fraction: share of each group's sentences kept in a resample.
         n_jobs: groups clustered at once (joblib; None = 1, -1 = all cores).
         random_state: seed of the resamples (and of the default estimator).
         cache_dir: where per-group results are kept (keyed by a digest of the group's vectors
-            and these settings), so an interrupted run resumes; None = not kept.
+            and these settings), so an interrupted run resumes; None = not kept. A damaged
+            file is discarded with a warning and the group clustered again.
         show_progress_bar: None follows the log level.
 
     Attributes (after fit):
@@ -218,11 +218,10 @@ class GroupClusterer(BaseClusterer):
     def __init__(
         self,
         estimator=None,
-        min_cluster_size: int = 5,
-        min_samples: int | None = 2,
-        min_trope_size: int | None = None,
-        max_group_fraction: float | None = 0.5,
-        merge_similarity: float | None = 0.85,
+        distance_threshold: float = DEFAULT_DISTANCE_THRESHOLD,
+        max_exact: int = 5000,
+        min_trope_size: int | None = DEFAULT_MIN_TROPE_SIZE,
+        max_group_fraction: float | None = None,
         n_resamples: int = 5,
         resample_fraction: float = 0.8,
         n_jobs: int | None = None,
@@ -231,11 +230,10 @@ class GroupClusterer(BaseClusterer):
         show_progress_bar: bool | None = None,
     ):
         self.estimator = estimator
-        self.min_cluster_size = min_cluster_size
-        self.min_samples = min_samples
+        self.distance_threshold = distance_threshold
+        self.max_exact = max_exact
         self.min_trope_size = min_trope_size
         self.max_group_fraction = max_group_fraction
-        self.merge_similarity = merge_similarity
         self.n_resamples = n_resamples
         self.resample_fraction = resample_fraction
         self.n_jobs = n_jobs
@@ -246,9 +244,8 @@ class GroupClusterer(BaseClusterer):
     def _estimator(self):
         if self.estimator is not None:
             return self.estimator
-        return FastHDBSCAN(
-            min_cluster_size=self.min_cluster_size, min_samples=self.min_samples, random_state=self.random_state
-        )
+        return BoundedAverageLinkage(distance_threshold=self.distance_threshold, max_exact=self.max_exact,
+                                     random_state=self.random_state)
 
     def _validate(self) -> None:
         if not isinstance(self.n_resamples, int) or self.n_resamples < 0:
@@ -262,10 +259,11 @@ class GroupClusterer(BaseClusterer):
                 f"GroupClusterer: max_group_fraction must be None or in (0, 1], got {self.max_group_fraction!r}"
             )
 
-    def fit(self, embeddings: np.ndarray, groups: Sequence[str] | None = None) -> GroupClusterer:
-        from joblib import Parallel, delayed
-        from tqdm.auto import tqdm
+    def _settings(self, estimator) -> bytes:
+        return repr((estimator.get_params(deep=True), self.min_trope_size, self.max_group_fraction,
+                     self.n_resamples, self.resample_fraction, self.random_state)).encode()
 
+    def fit(self, embeddings: np.ndarray, groups: Sequence[str] | None = None) -> GroupClusterer:
         self._validate()
         X = np.asarray(embeddings, dtype=np.float32)
         groups = np.asarray(["all"] * len(X) if groups is None else [str(g) for g in groups], dtype=object)
@@ -273,45 +271,59 @@ class GroupClusterer(BaseClusterer):
             raise ValueError(f"GroupClusterer: {len(X)} embeddings but {len(groups)} group keys")
         estimator = self._estimator()
         keys = sorted(set(groups.tolist()))
-        rows = {key: np.flatnonzero(groups == key) for key in keys} if len(keys) < 64 else _rows_by_group(groups, keys)
-        settings = repr(
-            (estimator.get_params(deep=True), self.min_trope_size, self.max_group_fraction, self.n_resamples,
-             self.resample_fraction, self.random_state, self.merge_similarity)
-        ).encode()
-        jobs, results, paths = [], {}, {}
+        rows = _rows_by_group(groups, keys)
+        results, todo = self._cached(X, keys, rows, self._settings(estimator))
+        for key, result in self._compute(estimator, X, rows, todo, len(keys)):
+            results[key] = result
+            if todo[key] is not None:
+                _save(todo[key], labels=result[0], stability=result[1])
+        self._collect(keys, rows, results, len(X))
+        self.n_computed_ = len(todo)
+        return self
+
+    def _cached(self, X, keys, rows, settings) -> tuple[dict, dict]:
+        """Results found in ``cache_dir``, and the groups still to do (key -> cache path or None)."""
+        results, todo = {}, {}
         for key in keys:
-            sub = X[rows[key]]
             path = None
             if self.cache_dir is not None:
-                digest = hashlib.blake2b(settings + key.encode() + sub.tobytes(), digest_size=16).hexdigest()
-                path = Path(self.cache_dir) / f"group-{digest}.npz"
-                paths[key] = path
-                if path.exists():
-                    with np.load(path) as data:
-                        results[key] = (data["labels"], data["stability"])
+                digest = hashlib.blake2b(settings + key.encode() + X[rows[key]].tobytes(), digest_size=16)
+                path = Path(self.cache_dir) / f"group-{digest.hexdigest()}.npz"
+                found = _load_group(path, len(rows[key]))
+                if found is not None:
+                    results[key] = found
                     continue
-            seed = int.from_bytes(hashlib.blake2b(key.encode(), digest_size=4).digest(), "little")
-            jobs.append((key, sub, [self.random_state, seed]))
+            todo[key] = path
+        return results, todo
+
+    def _compute(self, estimator, X, rows, todo, n_keys) -> Iterator[tuple[str, tuple[np.ndarray, np.ndarray]]]:
+        """Cluster the groups in ``todo`` (in parallel when ``n_jobs`` says so), yielding as they finish."""
+        from joblib import Parallel, delayed
+        from tqdm.auto import tqdm
+
         min_size = self.min_trope_size or 1
-        bar = tqdm(total=len(keys), initial=len(keys) - len(jobs), desc="cluster", unit="group",
-                   disable=not show_progress(self.show_progress_bar))
         n_jobs = self.n_jobs or 1
-        stream = Parallel(n_jobs=n_jobs, return_as="generator")(
-            delayed(cluster_group)(estimator, sub, min_size, self.max_group_fraction, self.n_resamples,
-                                   self.resample_fraction, seed, self.merge_similarity)
-            for _, sub, seed in jobs
-        ) if n_jobs != 1 else (
-            cluster_group(estimator, sub, min_size, self.max_group_fraction, self.n_resamples,
-                          self.resample_fraction, seed, self.merge_similarity)
-            for _, sub, seed in jobs
-        )
-        for (key, _, _), (labels, stability) in zip(jobs, stream, strict=True):
-            results[key] = (labels, stability)
-            if key in paths:
-                _save(paths[key], labels=labels, stability=stability)
+
+        def seed(key):
+            return [self.random_state, int.from_bytes(hashlib.blake2b(key.encode(), digest_size=4).digest(), "little")]
+
+        args = ((key, (estimator, X[rows[key]], min_size, self.max_group_fraction, self.n_resamples,
+                       self.resample_fraction, seed(key))) for key in todo)
+        bar = tqdm(total=n_keys, initial=n_keys - len(todo), desc="cluster", unit="group",
+                   disable=not show_progress(self.show_progress_bar))
+        if n_jobs == 1 or len(todo) < 2:
+            stream = ((key, cluster_group(*a)) for key, a in args)
+        else:
+            keys = list(todo)
+            out = Parallel(n_jobs=n_jobs, return_as="generator")(delayed(cluster_group)(*a) for _, a in args)
+            stream = zip(keys, out, strict=True)
+        for key, result in stream:
             bar.update(1)
+            yield key, result
         bar.close()
-        self.labels_ = np.full(len(X), -1, dtype=np.int64)
+
+    def _collect(self, keys, rows, results, n) -> None:
+        self.labels_ = np.full(n, -1, dtype=np.int64)
         cluster_groups, stabilities, offset = [], [], 0
         for key in keys:
             labels, stability = results[key]
@@ -323,8 +335,6 @@ class GroupClusterer(BaseClusterer):
         self.groups_ = keys
         self.cluster_groups_ = np.array(cluster_groups, dtype=object)
         self.stability_ = np.concatenate(stabilities) if stabilities else np.zeros(0)
-        self.n_computed_ = len(jobs)
-        return self
 
 
 def _rows_by_group(groups: np.ndarray, keys: list[str]) -> dict[str, np.ndarray]:
@@ -335,10 +345,32 @@ def _rows_by_group(groups: np.ndarray, keys: list[str]) -> dict[str, np.ndarray]
     return {key: order[bounds[i] : bounds[i + 1]] for i, key in enumerate(keys)}
 
 
+def _load_group(path: Path, n: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """A cached group result, or None when absent or damaged (then it is discarded with a warning).
+
+    npz files are zip archives with a CRC-32 per array: a flipped or truncated byte fails the
+    check on read.
+    """
+    if not path.exists():
+        return None
+    try:
+        with np.load(path) as data:
+            labels, stability = data["labels"], data["stability"]
+        if labels.shape != (n,) or stability.ndim != 1 or (len(labels) and labels.max() >= len(stability)):
+            raise ValueError("shapes do not match the group")
+        return labels.astype(np.int64), stability
+    except Exception as exc:  # noqa: BLE001 - any damage means: recompute
+        logger.warning("discarding damaged work file %s (%s); clustering the group again", path,
+                       type(exc).__name__)
+        path.unlink(missing_ok=True)
+        return None
+
+
 def _save(path: Path, **arrays: np.ndarray) -> None:
     from trope_analysis.cache import _save_npz
 
     _save_npz(path, **arrays)
 
 
-__all__ = ["FastHDBSCAN", "GroupClusterer", "cluster_group", "paper_estimator"]
+__all__ = ["DEFAULT_DISTANCE_THRESHOLD", "DEFAULT_MIN_TROPE_SIZE", "BoundedAverageLinkage", "GroupClusterer",
+           "cluster_group", "paper_estimator"]

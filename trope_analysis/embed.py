@@ -27,8 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from pct_tasks.minilm import NAME as MINILM_NAME
-from pct_tasks.minilm import bundled_path
-
+from pct_tasks.minilm import bundled_path, load_sentence_model
 from trope_analysis.base import BaseEmbedder
 from trope_analysis.cache import EmbeddingCache, default_cache_dir, sentence_keys
 
@@ -176,17 +175,11 @@ class SentenceEmbedder(BaseEmbedder):
         return "|".join(parts)
 
     def _load_model(self):
-        from sentence_transformers import SentenceTransformer
-
         device = resolve_device(self.device)
         precision = resolve_precision(self.precision, device)
         target, _ = resolve_model(self.model_name_or_path)
         logger.info("loading embedding model %s on %s (%s)", target, device, precision)
-        model = SentenceTransformer(target, device=device)
-        if self.max_seq_length is not None:
-            model.max_seq_length = min(
-                int(self.max_seq_length), model.max_seq_length or int(self.max_seq_length)
-            )
+        model = load_sentence_model(target, device=device, max_seq_length=self.max_seq_length)
         if precision == "int8":
             import torch
 

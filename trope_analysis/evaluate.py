@@ -7,7 +7,10 @@ for that key point. The pipeline's embedder and clusterer run on every argument 
 
 * ``ari``, ``v_measure``: adjusted Rand index and V-measure of predicted vs gold clusters, pooled
   over groups; an argument left as noise counts as a cluster of its own (so dropping hard
-  cases is not rewarded);
+  cases is not rewarded). Pooled scores credit the split into groups itself: one cluster
+  per group scores ARI 0.53 and V-measure 0.785 on dev;
+* ``ari_within``: ARI inside each group, averaged with weights = gold arguments (0 for one
+  cluster per group): how well key points are told apart;
 * ``coverage``: share of gold key points that are the majority key point of some predicted
   cluster;
 * ``clustered``: share of gold arguments that landed in a cluster; ``n_clusters``.
@@ -100,10 +103,17 @@ class ArgKPEvaluator:
         for i in rows:
             if labels[i] >= 0:
                 members[int(labels[i])][gold[ids[i]]] += 1
+        within, weights = [], []
+        for key in sorted(set(keys)):
+            mine = [j for j, i in enumerate(rows) if keys[i] == key]
+            if mine:
+                within.append(adjusted_rand_score([true[j] for j in mine], [pred[j] for j in mine]))
+                weights.append(len(mine))
         gold_kps = set(true)
         covered = {c.most_common(1)[0][0] for c in members.values()} & gold_kps
         return {
             "ari": float(adjusted_rand_score(true, pred)),
+            "ari_within": float(np.average(within, weights=weights)) if within else 0.0,
             "v_measure": float(v_measure_score(true, pred)),
             "coverage": len(covered) / len(gold_kps) if gold_kps else 0.0,
             "clustered": float(np.mean([labels[i] >= 0 for i in rows])) if rows else 0.0,

@@ -3,9 +3,8 @@
 One row per sample with a justification: its identity (run, model, setting, persona,
 template, proposition), its text and its stance. Closed answers carry the parsed stance. Open
 answers carry the judge's label when a judge has labelled them (read from beside the run, or
-given as a ``labels`` mapping); otherwise their stance is ``labels.UNJUDGED``, and the outputs
-say how many were unjudged. Runs are told apart by run identity, never by model name: the
-``model`` column holds a display label unique per run (``provenance.run_labels``).
+given as a ``labels`` mapping); otherwise their stance is ``"unknown"``, and the outputs say
+how many were unknown.
 """
 
 from __future__ import annotations
@@ -21,10 +20,21 @@ import pandas as pd
 
 from pct_tasks.errors import PctInputError
 from pct_tasks.io.provenance import run_labels
-from pct_tasks.labels import UNJUDGED, Stance
+from pct_tasks.labels import Stance
 
-#: The stance of an open answer that no judge has labelled (the one spelling, in labels).
-UNKNOWN = UNJUDGED
+#: The stance of an open answer that no judge has labelled.
+UNKNOWN = "unknown"
+
+
+def _text_cap() -> int:
+    from pct_tasks.tasks import parsing
+
+    return int(getattr(parsing, "MAX_PARSE_CHARS", 20_000))
+
+
+#: Characters of one answer that trope mining reads (the parser's cap where it has one): a
+#: runaway 50 MB answer costs no more than an ordinary long one. How many were cut is reported.
+MAX_TEXT_CHARS = _text_cap()
 
 #: Columns of the justification table, in order.
 COLUMNS = (
@@ -104,9 +114,11 @@ def justification_table(records: Iterable[Any], labels: Labels | None = None, le
     labels = labels or {}
     records = list(records)
     names = run_labels({r.run_id: {"model": r.model, "model_args": r.model_args} for r in records})
-    rows = []
+    rows, n_capped = [], 0
     for r in records:
-        text = (r.justification or "").strip()
+        text = (r.justification or "")[: MAX_TEXT_CHARS + 1].strip()
+        if len(text) > MAX_TEXT_CHARS:
+            text, n_capped = text[:MAX_TEXT_CHARS], n_capped + 1
         if not text:
             continue
         stance = str(r.stance)
@@ -123,7 +135,9 @@ def justification_table(records: Iterable[Any], labels: Labels | None = None, le
         ))
     frame = pd.DataFrame(rows, columns=list(COLUMNS))
     # A fixed order whatever order the files were found in: byte-identical outputs.
-    return frame.sort_values(["run_id", "doc_key", "source", "line"], kind="stable").reset_index(drop=True)
+    frame = frame.sort_values(["run_id", "doc_key", "source", "line"], kind="stable").reset_index(drop=True)
+    frame.attrs["n_capped"] = n_capped
+    return frame
 
 
-__all__ = ["COLUMNS", "UNKNOWN", "justification_table", "read_labels", "read_records", "side_of"]
+__all__ = ["COLUMNS", "MAX_TEXT_CHARS", "UNKNOWN", "justification_table", "read_labels", "read_records", "side_of"]

@@ -16,15 +16,14 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from trope_analysis.cluster import GroupClusterer, paper_estimator
+from trope_analysis.cluster import DEFAULT_DISTANCE_THRESHOLD, GroupClusterer, paper_estimator
 from trope_analysis.embed import SentenceEmbedder
 from trope_analysis.inputs import COLUMNS, justification_table
+from trope_analysis.options import PRESETS, TropeOptions, as_options
 from trope_analysis.split import SentenceSplitter
 from trope_analysis.tropes import TropeExtractor
 
 logger = logging.getLogger(__name__)
-
-PRESETS = ("default", "paper")
 
 
 class TropePipeline(BaseEstimator):
@@ -35,23 +34,28 @@ class TropePipeline(BaseEstimator):
         embedder: ``fit_transform(sentences) -> ndarray``; None = ``SentenceEmbedder()``
             (all-MiniLM-L6-v2, cached). Skipped when ``fit`` gets ``embeddings``.
         clusterer: ``fit(embeddings, groups)`` setting ``labels_`` (and optionally
-            ``stability_``); None = ``GroupClusterer()`` (FastHDBSCAN per group).
+            ``stability_``); None = ``GroupClusterer()`` (average linkage per group).
         extractor: ``fit(embeddings, labels, sentences)`` setting ``names_``, ``centroids_``,
             ``examples_``; None = ``TropeExtractor()``.
+        argument_filter: ``fit(sentences, propositions, embeddings, proposition_embeddings)``
+            setting ``kinds_`` and ``keep_`` (``ArgumentFilter``): sentences that only state the
+            stance, restate the proposition, disclaim or scaffold are left out of clustering;
+            None = every sentence is clustered (the paper).
         refiner: optional ``fit(names)`` setting ``is_argument_`` and ``paraphrases_``
-            (``TropeRefiner``); None = no LLM pass.
+            (``TropeRefiner``); None = no LLM pass (``is_argument`` stays empty).
         stance_level: "direction" (agree vs disagree, the paper) or "stance" (four answers).
 
     Attributes (after fit):
         docs_: the justification table (``inputs.COLUMNS``);
-        sentences_: one row per kept sentence: ``doc`` (row of ``docs_``), ``sentence``,
-            ``group`` ("p<id>/<side>") and ``trope_id`` (-1 = none);
+        sentences_: one row per sentence: ``doc`` (row of ``docs_``), ``sentence``,
+            ``group`` ("p<id>/<side>"), ``kind`` (``arguments.KINDS``; "argument" without a
+            filter) and ``trope_id`` (-1 = none);
         tropes_: one row per trope: id, group, proposition, side, name, size, stability, ...;
         embeddings_: the sentence vectors; centroids_: unit centroid per trope.
 
     Example:
         >>> from trope_analysis import TropePipeline, GroupClusterer
-        >>> pipe = TropePipeline(clusterer=GroupClusterer(min_cluster_size=8))  # doctest: +SKIP
+        >>> pipe = TropePipeline(clusterer=GroupClusterer(distance_threshold=0.5))  # doctest: +SKIP
         >>> pipe.fit(records).tropes_[["name", "size"]]  # doctest: +SKIP
     """
 
@@ -61,9 +65,11 @@ class TropePipeline(BaseEstimator):
         embedder=None,
         clusterer=None,
         extractor=None,
+        argument_filter=None,
         refiner=None,
         stance_level: str = "direction",
     ):
+        self.argument_filter = argument_filter
         self.splitter = splitter
         self.embedder = embedder
         self.clusterer = clusterer
@@ -87,6 +93,42 @@ class TropePipeline(BaseEstimator):
         missing = [c for c in ("text", "proposition_id", "side") if c not in docs.columns]
         if missing:
             raise ValueError(f"TropePipeline: the input table lacks columns {missing}; expected {list(COLUMNS)}")
+        sentences, doc_index, groups = self._split(docs)
+        embedder = None
+        if embeddings is None:
+            embedder = self.embedder if self.embedder is not None else SentenceEmbedder()
+            embeddings = embedder.fit_transform(sentences)
+        embeddings = np.asarray(embeddings, dtype=np.float32)
+        if len(embeddings) != len(sentences):
+            raise ValueError(f"TropePipeline: {len(embeddings)} embeddings for {len(sentences)} sentences")
+        kinds = self._kinds(docs, sentences, doc_index, embeddings, embedder)
+        keep = np.flatnonzero(kinds == "argument")
+        clusterer = self.clusterer if self.clusterer is not None else GroupClusterer()
+        clusterer.fit(embeddings[keep], groups[keep])
+        labels_ = np.full(len(sentences), -1, dtype=np.int64)
+        labels_[keep] = np.asarray(clusterer.labels_, dtype=np.int64)
+        extractor = self.extractor if self.extractor is not None else TropeExtractor()
+        extractor.fit(embeddings, labels_, sentences)
+        k = len(extractor.names_)
+        stability = np.asarray(getattr(clusterer, "stability_", np.full(k, np.nan)), dtype=float)
+        is_argument, paraphrases = pd.array([pd.NA] * k, dtype="boolean"), [""] * k
+        if self.refiner is not None:
+            self.refiner.fit(extractor.names_)
+            if getattr(self.refiner, "filter_arguments", True):
+                is_argument = pd.array(np.asarray(self.refiner.is_argument_, dtype=bool), dtype="boolean")
+            paraphrases = list(self.refiner.paraphrases_)
+        self.docs_ = docs
+        self.sentences_ = pd.DataFrame({"doc": doc_index, "sentence": pd.Series(sentences, dtype=object),
+                                        "group": groups, "kind": kinds, "trope_id": labels_})
+        self.embeddings_ = embeddings
+        self.centroids_ = extractor.centroids_
+        self.labels_ = labels_
+        self.tropes_ = _trope_table(self.sentences_, docs, extractor, stability, is_argument, paraphrases)
+        self.examples_ = extractor.examples_
+        return self
+
+    def _split(self, docs: pd.DataFrame) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """(sentences, row of ``docs`` per sentence, group key per sentence)."""
         splitter = self.splitter if self.splitter is not None else SentenceSplitter()
         per_doc = splitter.fit(docs["text"]).transform(docs["text"].tolist())
         counts = np.fromiter((len(s) for s in per_doc), dtype=np.int64, count=len(per_doc))
@@ -96,33 +138,26 @@ class TropePipeline(BaseEstimator):
             "p" + docs["proposition_id"].astype(int).map("{:02d}".format) + "/" + docs["side"].astype(str)
         ).to_numpy()[doc_index] if len(docs) else np.array([], dtype=object)
         logger.info("%d justifications -> %d sentences in %d groups", len(docs), len(sentences), len(set(groups)))
-        if embeddings is None:
-            embedder = self.embedder if self.embedder is not None else SentenceEmbedder()
-            embeddings = embedder.fit_transform(sentences)
-        embeddings = np.asarray(embeddings, dtype=np.float32)
-        if len(embeddings) != len(sentences):
-            raise ValueError(f"TropePipeline: {len(embeddings)} embeddings for {len(sentences)} sentences")
-        clusterer = self.clusterer if self.clusterer is not None else GroupClusterer()
-        clusterer.fit(embeddings, groups)
-        labels_ = np.asarray(clusterer.labels_, dtype=np.int64)
-        extractor = self.extractor if self.extractor is not None else TropeExtractor()
-        extractor.fit(embeddings, labels_, sentences)
-        k = len(extractor.names_)
-        stability = np.asarray(getattr(clusterer, "stability_", np.full(k, np.nan)), dtype=float)
-        is_argument, paraphrases = np.ones(k, dtype=bool), [""] * k
-        if self.refiner is not None:
-            self.refiner.fit(extractor.names_)
-            is_argument, paraphrases = self.refiner.is_argument_, list(self.refiner.paraphrases_)
-        self.docs_ = docs
-        self.sentences_ = pd.DataFrame(
-            {"doc": doc_index, "sentence": pd.Series(sentences, dtype=object), "group": groups, "trope_id": labels_}
-        )
-        self.embeddings_ = embeddings
-        self.centroids_ = extractor.centroids_
-        self.labels_ = labels_
-        self.tropes_ = _trope_table(self.sentences_, docs, extractor, stability, is_argument, paraphrases)
-        self.examples_ = extractor.examples_
-        return self
+        return sentences, doc_index, np.asarray(groups, dtype=object)
+
+    def _kinds(self, docs, sentences, doc_index, embeddings, embedder) -> np.ndarray:
+        """The argument filter's kind per sentence ("argument" for all without a filter)."""
+        if self.argument_filter is None or not len(sentences):
+            return np.full(len(sentences), "argument", dtype=object)
+        from trope_analysis.arguments import negation
+
+        props = (docs["proposition"] if "proposition" in docs else pd.Series([""] * len(docs))).astype(str).to_numpy()
+        unique = sorted(set(props.tolist()))
+        prop_vectors = None
+        if embedder is None and self.embedder is not None:
+            embedder = self.embedder
+        if embedder is not None and getattr(self.argument_filter, "restatement_similarity", None) is not None:
+            vec = np.asarray(embedder.fit_transform(unique + [negation(p) for p in unique]), dtype=np.float32)
+            index = {p: i for i, p in enumerate(unique)}
+            rows = np.array([index[p] for p in props[doc_index]], dtype=np.int64)
+            prop_vectors = np.stack([vec[rows], vec[rows + len(unique)]], axis=1)
+        self.argument_filter.fit(sentences, props[doc_index].tolist(), embeddings, prop_vectors)
+        return np.asarray(self.argument_filter.kinds_, dtype=object)
 
     def check_fitted(self) -> None:
         check_is_fitted(self, "tropes_")
@@ -147,7 +182,7 @@ def _trope_table(sentences: pd.DataFrame, docs: pd.DataFrame, extractor, stabili
     frame["side"] = frame["trope_id"].map(by["side"].first())
     frame["name"] = extractor.names_
     frame["paraphrase"] = paraphrases
-    frame["is_argument"] = np.asarray(is_argument, dtype=bool)
+    frame["is_argument"] = pd.array(is_argument, dtype="boolean")
     frame["size"] = frame["trope_id"].map(by.size()).astype("int64")
     frame["n_docs"] = frame["trope_id"].map(by["doc"].nunique()).astype("int64")
     frame["n_distinct_sentences"] = frame["trope_id"].map(by["sentence"].nunique()).astype("int64")
@@ -167,37 +202,33 @@ def persona_values(frame: pd.DataFrame) -> pd.Series:
     )
 
 
-def make_pipeline(preset: str = "default", *, model: str | None = None, device: str | None = None,
-                  precision: str = "auto",
-                  cache_dir=None, n_jobs: int | None = None, n_resamples: int = 5, random_state: int = 0,
-                  group_cache_dir=None, min_cluster_size: int | None = None, batch_size: int = 64,
-                  refiner=None, stance_level: str = "direction", show_progress_bar: bool | None = None) -> TropePipeline:
-    """A pipeline for a preset.
+def make_pipeline(options: TropeOptions | str | None = None, *, group_cache_dir=None, refiner=None,
+                  **changes) -> TropePipeline:
+    """A pipeline for ``options`` (a ``TropeOptions`` or a preset name; ``changes`` override fields).
 
-    ``default``: regex splitter with the boilerplate filter, MiniLM (cached), FastHDBSCAN per
-    group. ``paper``: the paper's settings: sentences over 20 characters, no boilerplate
-    filter, DBSCAN (cosine, eps 0.15, min_samples 10), dropping noise, clusters of 10 or fewer
-    sentences and clusters holding half the group or more.
+    ``default``: regex splitter, MiniLM (cached), ``ArgumentFilter``, average linkage per
+    group (``BoundedAverageLinkage``, cosine threshold 0.3), tropes of at least 5 sentences.
+    ``paper``: the paper's settings: sentences over 20 characters, no filter, DBSCAN (cosine,
+    eps 0.15, min_samples 10), dropping noise, clusters of 10 or fewer sentences and clusters
+    holding half the group or more.
     """
-    if preset not in PRESETS:
-        from pct_tasks.errors import PctInputError
-
-        raise PctInputError(f"unknown preset {preset!r}", hint=f"use one of {', '.join(PRESETS)}")
-    embedder = SentenceEmbedder(model_name_or_path=model, device=device, precision=precision, cache_dir=cache_dir,
-                                batch_size=batch_size, show_progress_bar=show_progress_bar)
-    common = dict(n_jobs=n_jobs, n_resamples=n_resamples, random_state=random_state, cache_dir=group_cache_dir,
-                  show_progress_bar=show_progress_bar, max_group_fraction=0.5)
-    if preset == "paper":
+    o = as_options(options, **changes)
+    embedder = SentenceEmbedder(model_name_or_path=o.model, device=o.device, precision=o.precision,
+                                cache_dir=o.cache_dir, batch_size=o.batch_size, show_progress_bar=o.show_progress_bar)
+    common = dict(n_jobs=o.n_jobs, n_resamples=o.n_resamples, random_state=o.random_state, cache_dir=group_cache_dir,
+                  show_progress_bar=o.show_progress_bar)
+    if o.preset == "paper":
         splitter = SentenceSplitter(min_chars=21, drop_patterns=())
-        clusterer = GroupClusterer(estimator=paper_estimator(), min_trope_size=11, merge_similarity=None, **common)
+        clusterer = GroupClusterer(estimator=paper_estimator(), min_trope_size=11, max_group_fraction=0.5, **common)
+        argument_filter = None
     else:
+        from trope_analysis.arguments import ArgumentFilter
+
         splitter = SentenceSplitter()
-        clusterer = GroupClusterer(min_cluster_size=min_cluster_size or DEFAULT_MIN_CLUSTER_SIZE, **common)
-    return TropePipeline(splitter=splitter, embedder=embedder, clusterer=clusterer, refiner=refiner,
-                         stance_level=stance_level)
+        clusterer = GroupClusterer(distance_threshold=o.distance_threshold or DEFAULT_DISTANCE_THRESHOLD, **common)
+        argument_filter = ArgumentFilter()
+    return TropePipeline(splitter=splitter, embedder=embedder, argument_filter=argument_filter, clusterer=clusterer,
+                         refiner=refiner, stance_level=o.stance_level)
 
-
-#: HDBSCAN's smallest cluster in the default preset (chosen on ArgKP train; see docs/tropes.md).
-DEFAULT_MIN_CLUSTER_SIZE = 5
 
 __all__ = ["PRESETS", "TropePipeline", "make_pipeline", "persona_values"]

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from pct_tasks.io.outputs import escape_html
 from pct_tasks.io.paths import slug as paths_slug
 
 
@@ -54,7 +53,7 @@ def model_report(model: str, tropes: pd.DataFrame, members: pd.DataFrame, unknow
                      f"models {int(t['n_models'])}, stability {stability}")
         if t.get("paraphrase"):
             lines.append(f"- paraphrase: {_md(t['paraphrase'])}")
-        if not bool(t.get("is_argument", True)):
+        if t.get("is_argument") is not None and pd.notna(t.get("is_argument")) and not bool(t["is_argument"]):
             lines.append("- flagged by the argument filter as not an argument")
         lines.append("")
         sentences = mine.loc[mine["trope_id"] == t["trope_id"], "sentence"]
@@ -66,20 +65,47 @@ def model_report(model: str, tropes: pd.DataFrame, members: pd.DataFrame, unknow
     return "\n".join(lines) + "\n"
 
 
-def _img(path: Path, alt: str) -> str:
-    if not path.is_file():
-        return ""
-    data = base64.b64encode(path.read_bytes()).decode("ascii")
-    return f'<img alt="{escape_html(alt)}" src="data:image/png;base64,{data}" style="max-width:100%">'
+_SECTION = """<section class="pct-tropes">
+<h2>Tropes</h2>
+<p>{{ n_tropes }} from {{ n_sentences }} of {{ n_docs }} ({{ preset }} preset, {{ n_models }}).</p>
+{% if dropped %}<p>Left out before clustering, as not arguments: {{ dropped }}.</p>{% endif %}
+{% if unknown_note %}<p><em>{{ unknown_note }}</em></p>{% endif %}
+<table><thead><tr><th>model</th><th>tropes</th><th>unique to it</th>{% if several %}<th>shared by all {{ n_models }}</th>{% endif %}</tr></thead><tbody>
+{% for r in models %}<tr><td>{{ r.model }}</td><td>{{ r.n_tropes }}</td><td>{{ r.n_unique }}</td>{% if several %}<td>{{ r.n_shared_by_all }}</td>{% endif %}</tr>
+{% endfor %}</tbody></table>
+<h3>Largest tropes</h3>
+<table><thead><tr><th>trope</th><th>proposition</th><th>side</th><th>sentences</th><th>answers</th>{% if several %}<th>models</th>{% endif %}<th>stability</th></tr></thead><tbody>
+{% for t in top %}<tr><td>{{ t.name }}</td><td>{{ t.proposition_id }}</td><td>{{ t.side }}</td><td>{{ t.size }}</td><td>{{ t.n_docs }}</td>{% if several %}<td>{{ t.n_models }}</td>{% endif %}<td>{{ t.stability }}</td></tr>
+{% endfor %}</tbody></table>
+{% for f in figures %}<figure><img alt="{{ f.alt }}" src="data:image/png;base64,{{ f.data }}" style="max-width:100%"><figcaption>{{ f.alt }}</figcaption></figure>
+{% endfor %}</section>
+"""
 
 
-def trope_report_section(out_dir) -> str:
+def plural(n: int, word: str) -> str:
+    """"1 model", "2 models", "1,634 sentences"."""
+    return f"{int(n):,} {word}" + ("" if int(n) == 1 else "s")
+
+
+def _figures(out: Path, models: list[str]) -> list[dict[str, str]]:
+    wanted = [(f"plots/bubbles_{slug(m)}.png", f"Top tropes of {m}, by PCT section") for m in models]
+    wanted += [("plots/persona_tropes.png", "Tropes over-used by a persona"),
+               ("plots/model_tropes.png", "Tropes shared between models"),
+               ("plots/jaccard_models.png", "Jaccard overlap between models"),
+               ("plots/models_per_trope.png", "How many models use each trope")]
+    return [{"alt": alt, "data": base64.b64encode((out / name).read_bytes()).decode("ascii")}
+            for name, alt in wanted if (out / name).is_file()]
+
+
+def html_section(tropes_dir) -> str:
     """A self-contained HTML fragment (``<section>``) summarising a ``pct tropes`` output folder.
 
-    Text from models is escaped; figures are embedded as data URIs, so the fragment can be
-    pasted into any page.
+    Built from a Jinja2 template with autoescape on (model text cannot inject markup);
+    figures are embedded as data URIs, so the fragment can be pasted into any page.
     """
-    out = Path(out_dir)
+    from jinja2 import Environment
+
+    out = Path(tropes_dir)
     summary_path = out / "summary.json"
     if not summary_path.is_file():
         from pct_tasks.errors import PctInputError
@@ -88,37 +114,22 @@ def trope_report_section(out_dir) -> str:
     summary = json.loads(summary_path.read_text(encoding="utf-8"))
     tropes = pd.read_parquet(out / "tropes.parquet")
     models = pd.read_csv(out / "model_tropes.csv")
-    parts = ['<section class="pct-tropes">', "<h2>Tropes</h2>"]
-    parts.append(
-        "<p>" + escape_html(
-            f"{summary['n_tropes']} tropes from {summary['n_sentences']} sentences of {summary['n_docs']} "
-            f"justifications ({summary['preset']} preset, {summary['n_models']} models)."
-        ) + "</p>"
-    )
-    if summary.get("unknown_note"):
-        parts.append(f"<p><em>{escape_html(summary['unknown_note'])}</em></p>")
-    parts.append("<table><thead><tr><th>model</th><th>tropes</th><th>unique</th><th>shared by all</th></tr></thead><tbody>")
-    for _, r in models.iterrows():
-        parts.append(f"<tr><td>{escape_html(r['model'])}</td><td>{int(r['n_tropes'])}</td><td>{int(r['n_unique'])}</td>"
-                     f"<td>{int(r['n_shared_by_all'])}</td></tr>")
-    parts.append("</tbody></table>")
     top = tropes.sort_values(["size", "trope_id"], ascending=[False, True], kind="stable").head(15)
-    parts.append("<h3>Largest tropes</h3><table><thead><tr><th>trope</th><th>proposition</th><th>side</th>"
-                 "<th>size</th><th>models</th><th>stability</th></tr></thead><tbody>")
-    for _, t in top.iterrows():
-        stab = "" if pd.isna(t["stability"]) else f"{t['stability']:.2f}"
-        parts.append(f"<tr><td>{escape_html(t['name'])}</td><td>{int(t['proposition_id'])}</td><td>{escape_html(t['side'])}</td>"
-                     f"<td>{int(t['size'])}</td><td>{int(t['n_models'])}</td><td>{stab}</td></tr>")
-    parts.append("</tbody></table>")
-    for name, alt in (("plots/models_per_trope.png", "models per trope"), ("plots/jaccard_models.png", "Jaccard overlap between models")):
-        img = _img(out / name, alt)
-        if img:
-            parts.append(f"<figure>{img}<figcaption>{escape_html(alt)}</figcaption></figure>")
-    parts.append("</section>")
-    return "\n".join(parts) + "\n"
+    top = top.assign(stability=[("" if pd.isna(v) else f"{v:.2f}") for v in top["stability"]])
+    kinds = {k: v for k, v in (summary.get("n_sentences_by_kind") or {}).items() if k != "argument" and v}
+    env = Environment(autoescape=True)
+    return env.from_string(_SECTION).render(
+        n_tropes=plural(summary["n_tropes"], "trope"), n_sentences=plural(summary["n_sentences"], "sentence"),
+        n_docs=plural(summary["n_docs"], "answer"), preset=summary["preset"],
+        n_models=plural(summary["n_models"], "model"), several=summary["n_models"] > 1,
+        dropped=", ".join(plural(v, f"{k} sentence") for k, v in kinds.items()),
+        unknown_note=summary.get("unknown_note", ""), models=models.to_dict("records"),
+        top=top.to_dict("records"), figures=_figures(out, list(summary.get("models", []))),
+    )
 
 
-#: The name ``pct report`` calls (pct_tasks/cli/report.py): the section as safe HTML.
-html_section = trope_report_section
+#: The name ``pct_tasks.analysis.report`` used before ``html_section``.
+trope_report_section = html_section
 
-__all__ = ["html_section", "model_report", "slug", "trope_report_section"]
+
+__all__ = ["html_section", "model_report", "plural", "slug", "trope_report_section"]

@@ -61,20 +61,6 @@ def jaccard(pipe, attribute: str = "model") -> pd.DataFrame:
     return pd.DataFrame(mat, index=pd.Index(values, name=attribute), columns=values)
 
 
-def benjamini_hochberg(p: np.ndarray) -> np.ndarray:
-    """Benjamini-Hochberg adjusted p-values (q-values), in the input order."""
-    p = np.asarray(p, dtype=float)
-    n = len(p)
-    if not n:
-        return p
-    order = np.argsort(p, kind="stable")
-    ranked = p[order] * n / np.arange(1, n + 1)
-    q = np.minimum.accumulate(ranked[::-1])[::-1]
-    out = np.empty(n)
-    out[order] = np.minimum(q, 1.0)
-    return out
-
-
 def overrepresentation(pipe, attribute: str = "model", n_permutations: int = 1000, random_state: int = 0) -> pd.DataFrame:
     """Is a trope used more by one model (or persona) than by the rest of its group?
 
@@ -129,8 +115,17 @@ def overrepresentation(pipe, attribute: str = "model", n_permutations: int = 100
                 })
     frame = pd.DataFrame(rows, columns=["trope_id", "group", "attribute", "value", "uses", "docs", "rate",
                                         "rate_rest", "rate_diff", "log2_ratio", "p_value"])
-    frame["q_value"] = benjamini_hochberg(frame["p_value"].to_numpy())
+    frame["q_value"] = _bh(frame["p_value"].to_numpy())
     return frame.sort_values(["trope_id", "value"], kind="stable").reset_index(drop=True)
+
+
+def _bh(p: np.ndarray) -> np.ndarray:
+    """Benjamini-Hochberg q-values (statsmodels), in the input order."""
+    if not len(p):
+        return np.asarray(p, dtype=float)
+    from statsmodels.stats.multitest import multipletests
+
+    return multipletests(p, method="fdr_bh")[1]
 
 
 def both_sides(pipe, threshold: float = 0.8) -> pd.DataFrame:
@@ -156,4 +151,4 @@ def both_sides(pipe, threshold: float = 0.8) -> pd.DataFrame:
                                        "disagree_name", "similarity"])
 
 
-__all__ = ["ATTRIBUTES", "benjamini_hochberg", "both_sides", "jaccard", "model_summary", "overrepresentation", "usage"]
+__all__ = ["ATTRIBUTES", "both_sides", "jaccard", "model_summary", "overrepresentation", "usage"]

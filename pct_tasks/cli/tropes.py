@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 EPILOG = """examples:
-  pct tropes runs/ --out tropes/                      # default preset (HDBSCAN, cached MiniLM)
+  pct tropes runs/ --out tropes/                      # default preset (argument filter, average linkage)
   pct tropes runs/ --out tropes-paper/ --preset paper  # the paper's DBSCAN settings
   pct tropes runs/a runs/b --out t/ --cache-dir ~/.cache/emb --labels judge_labels.csv
   pct tropes runs/ --out t/ --refine-model hf --refine-model-args pretrained=... --paraphrase
@@ -25,7 +25,8 @@ def add_parser(sub) -> None:
     g.add_argument("--precision", choices=("auto", "fp32", "bf16", "int8"), default="auto",
                    help="embedding precision (auto: bf16 on CPUs with native bf16, else fp32; int8 is "
                         "faster on CPU but less exact)")
-    g.add_argument("--min-cluster-size", type=int, default=None, help="HDBSCAN min_cluster_size (default preset)")
+    g.add_argument("--distance-threshold", type=float, default=None,
+                   help="default preset: average cosine distance inside a trope (default 0.3; smaller = finer)")
     g.add_argument("--stance-level", choices=("direction", "stance"), default="direction",
                    help="group by agree/disagree (default) or by the four answers")
     g.add_argument("--n-jobs", type=int, default=-1, help="groups clustered in parallel (-1: all cores)")
@@ -49,7 +50,7 @@ def run(args) -> int:
     import logging
     import sys
 
-    from trope_analysis import TropeRefiner, mine_tropes, read_labels
+    from trope_analysis import TropeOptions, TropeRefiner, mine_tropes, read_labels
 
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="%(message)s")
     logging.getLogger("trope_analysis").setLevel(logging.WARNING if args.quiet else logging.INFO)
@@ -59,17 +60,31 @@ def run(args) -> int:
         refiner = TropeRefiner(model=args.refine_model, model_args=args.refine_model_args,
                                filter_arguments=not args.no_argument_filter, paraphrase=args.paraphrase,
                                cache_dir=f"{args.out}/.work")
-    result = mine_tropes(
-        args.runs, args.out, preset=args.preset, cache_dir=args.cache_dir, labels=labels, judge_id=args.judge_id,
-        model=args.embedding_model, device=args.device, precision=args.precision, n_jobs=args.n_jobs, n_resamples=args.stability,
-        n_permutations=args.permutations, top_n=args.top_n, random_state=args.seed,
-        min_cluster_size=args.min_cluster_size, refiner=refiner, stance_level=args.stance_level,
-        show_progress_bar=not args.quiet,
+    options = TropeOptions(
+        preset=args.preset, cache_dir=args.cache_dir, model=args.embedding_model, device=args.device,
+        precision=args.precision, n_jobs=args.n_jobs, n_resamples=args.stability, n_permutations=args.permutations,
+        top_n=args.top_n, random_state=args.seed, distance_threshold=args.distance_threshold,
+        stance_level=args.stance_level, show_progress_bar=not args.quiet,
     )
+    result = mine_tropes(args.runs, args.out, options, labels=labels, judge_id=args.judge_id, refiner=refiner)
     s = result.summary
-    state = "up to date" if result.up_to_date else f"{len(result.written)} files written, {len(result.skipped)} kept"
     print(f"{s['n_tropes']} tropes from {s['n_sentences']} sentences of {s['n_docs']} justifications "
-          f"({s['n_models']} models) -> {result.out_dir} ({state})")
+          f"({plural(s['n_models'], 'model')}) -> {result.out_dir} ({state_line(result)})")
     if s.get("unknown_note"):
         print(f"note: {s['unknown_note']}", file=sys.stderr)
     return 0
+
+
+def plural(n: int, word: str) -> str:
+    """ "1 model", "2 models" """
+    return f"{n:,} {word}" + ("" if n == 1 else "s")
+
+
+def state_line(result) -> str:
+    """What happened to the output folder, in words."""
+    if result.up_to_date:
+        return f"up to date: all {len(result.skipped)} files were already there for these inputs and settings"
+    if not result.skipped:
+        return f"{plural(len(result.written), 'file')} written"
+    return (f"{plural(len(result.written), 'file')} written, {len(result.skipped)} reused from an interrupted "
+            "run with the same inputs and settings")

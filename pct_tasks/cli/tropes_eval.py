@@ -25,7 +25,8 @@ def add_parser(sub) -> None:
     p.add_argument("--device", default=None)
     p.add_argument("--precision", choices=("auto", "fp32", "bf16", "int8"), default="auto",
                    help="embedding precision (see pct tropes --help)")
-    p.add_argument("--min-cluster-size", type=int, default=None)
+    p.add_argument("--distance-threshold", type=float, default=None,
+                   help="default preset: average cosine distance inside a trope (default 0.3)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(handler=run)
 
@@ -36,8 +37,8 @@ def run(args) -> int:
     from trope_analysis import ArgKPEvaluator, make_pipeline
 
     pipe = make_pipeline(args.preset, model=args.embedding_model, device=args.device, precision=args.precision,
-                         cache_dir=args.cache_dir,
-                         n_resamples=0, min_cluster_size=args.min_cluster_size, show_progress_bar=False)
+                         cache_dir=args.cache_dir, n_resamples=0, distance_threshold=args.distance_threshold,
+                         show_progress_bar=False)
     scores = ArgKPEvaluator(args.arguments, args.key_points, args.labels)(pipe)
     scores = {"benchmark": "argkp", "preset": args.preset, **scores}
     if args.json:

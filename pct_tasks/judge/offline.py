@@ -47,7 +47,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from pct_tasks.errors import PctInputError
 from pct_tasks.labels import JUDGE_LABELS, Stance
-from pct_tasks.minilm import bundled_path
+from pct_tasks.minilm import load_sentence_model
 from pct_tasks.tasks.parsing import is_refusal
 
 from pct_tasks.judge.prompt import JudgeReply
@@ -516,11 +516,7 @@ class OfflineStanceClassifier(ClassifierMixin, BaseEstimator):
         if model is False:
             return None
         if model is None or isinstance(model, str):
-            from sentence_transformers import SentenceTransformer
-
-            encoder = SentenceTransformer(model or bundled_path(), device=self.device)
-            encoder.max_seq_length = min(encoder.max_seq_length or _MAX_TOKENS, _MAX_TOKENS)
-            return encoder
+            return load_sentence_model(model, device=self.device, max_seq_length=_MAX_TOKENS)
         if not hasattr(model, "encode"):
             raise PctInputError(
                 f"OfflineStanceClassifier: embedding_model must be a name, a path or an object with "

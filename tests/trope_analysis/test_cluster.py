@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
 
-from trope_analysis import FastHDBSCAN, GroupClusterer, paper_estimator
+from trope_analysis import BoundedAverageLinkage, GroupClusterer, paper_estimator
+from trope_analysis.cluster import _load_group
 
 
 def _blob(rng, axis, n, dim=32, scale=0.01):
@@ -29,7 +30,7 @@ def _paper_case():
 def test_paper_preset_rules_on_a_constructed_case():
     X, groups = _paper_case()
     c = GroupClusterer(estimator=paper_estimator(), min_trope_size=11, max_group_fraction=0.5,
-                       merge_similarity=None, n_resamples=0).fit(X, groups)
+                       n_resamples=0).fit(X, groups)
     expected = np.full(len(X), -1)
     expected[:11] = 0  # the 11-blob of g1 is trope 0
     expected[56:68] = 1  # g2's 12-blob is trope 1 (ids run on across groups)
@@ -40,14 +41,14 @@ def test_paper_preset_rules_on_a_constructed_case():
 def test_without_filters_dbscan_keeps_all_three_blobs():
     X, groups = _paper_case()
     c = GroupClusterer(estimator=paper_estimator(), min_trope_size=None, max_group_fraction=None,
-                       merge_similarity=None, n_resamples=0).fit(X, groups)
+                       n_resamples=0).fit(X, groups)
     # Renumbered by size within the group: 30-blob first, then 11, then 10.
     assert np.bincount(c.labels_[c.labels_ >= 0]).tolist() == [30, 11, 10, 12]
 
 
 def test_stability_is_one_for_clear_blobs_and_deterministic():
     X, groups = _paper_case()
-    kw = dict(estimator=paper_estimator(), min_trope_size=None, max_group_fraction=None, merge_similarity=None,
+    kw = dict(estimator=paper_estimator(), min_trope_size=None, max_group_fraction=None,
               n_resamples=4, random_state=3)
     a = GroupClusterer(**kw).fit(X, groups)
     b = GroupClusterer(**kw, n_jobs=2).fit(X, groups)
@@ -59,32 +60,54 @@ def test_stability_is_one_for_clear_blobs_and_deterministic():
     assert 0.0 <= a.stability_[1] < 1.0 and 0.0 < a.stability_[3] < 1.0
 
 
-def test_fast_hdbscan_exact_and_projected_paths_agree_on_clear_blobs():
+def test_average_linkage_cuts_at_the_threshold():
     rng = np.random.default_rng(1)
-    X = np.vstack([_blob(rng, i, 40, dim=64, scale=0.05) for i in range(4)])
-    exact = FastHDBSCAN(min_cluster_size=10).fit(X).labels_
-    projected = FastHDBSCAN(min_cluster_size=10, max_exact=10, n_components=8).fit(X).labels_
-    for labels in (exact, projected):
-        assert len(set(labels[labels >= 0])) == 4
-        assert all(len(set(labels[i * 40:(i + 1) * 40])) == 1 for i in range(4))
+    X = np.vstack([_blob(rng, i, 40, dim=64, scale=0.05) for i in range(4)] + [np.eye(64)[10:13]])
+    labels = BoundedAverageLinkage(distance_threshold=0.5).fit(X).labels_
+    assert [len(set(labels[i * 40:(i + 1) * 40])) for i in range(4)] == [1, 1, 1, 1]
+    assert len(set(labels[:160])) == 4 and labels[160:].tolist() == [-1, -1, -1]  # singletons are noise
+    # Blobs are orthogonal (distance 1): a threshold above 1 merges them all.
+    merged = BoundedAverageLinkage(distance_threshold=1.5).fit(X[:160]).labels_
+    assert set(merged.tolist()) == {0}
 
 
-def test_merge_puts_wordings_of_one_trope_back_together():
+def test_sampled_path_matches_the_exact_one_on_clear_blobs():
     rng = np.random.default_rng(2)
-    base = _blob(rng, 0, 1, dim=32)[0]
-    # Two verbatim-repeated wordings of the same argument (cosine ~0.95) and one other argument.
-    w1 = base + 0.15 * np.eye(32)[5]
-    w2 = base + 0.15 * np.eye(32)[6]
-    X = np.vstack([np.repeat([w1], 15, 0), np.repeat([w2], 15, 0), _blob(rng, 9, 15)])
-    X = (X / np.linalg.norm(X, axis=1, keepdims=True)).astype(np.float32)
-    split = GroupClusterer(merge_similarity=None, max_group_fraction=None, n_resamples=0).fit(X)
-    merged = GroupClusterer(merge_similarity=0.85, max_group_fraction=None, n_resamples=0).fit(X)
-    assert len(set(split.labels_[:30])) == 2
-    assert len(set(merged.labels_[:30])) == 1 and merged.labels_[0] != merged.labels_[40]
+    X = np.vstack([_blob(rng, i, 300, dim=32, scale=0.05) for i in range(5)])
+    exact = BoundedAverageLinkage(distance_threshold=0.4).fit(X).labels_
+    sampled = BoundedAverageLinkage(distance_threshold=0.4, max_exact=100).fit(X).labels_
+    assert len(set(exact.tolist())) == 5
+    assert all(len(set(sampled[i * 300:(i + 1) * 300].tolist())) == 1 for i in range(5))
+    assert len(set(sampled.tolist())) == 5
+
+
+def test_identical_rows_cluster_once():
+    v = np.eye(8, dtype=np.float32)
+    X = np.vstack([np.repeat(v[:1], 50, 0), np.repeat(v[1:2], 3, 0), v[2:3]])
+    labels = BoundedAverageLinkage(distance_threshold=0.3).fit(X).labels_
+    assert set(labels[:50].tolist()) == {labels[0]} and labels[0] >= 0
+    assert set(labels[50:53].tolist()) == {labels[50]} and labels[50] != labels[0] and labels[53] == -1
+
+
+def test_damaged_group_file_is_discarded_and_recomputed(tmp_path, caplog):
+    X, groups = _paper_case()
+    kw = dict(estimator=paper_estimator(), min_trope_size=11, max_group_fraction=0.5, n_resamples=0,
+              cache_dir=tmp_path)
+    first = GroupClusterer(**kw).fit(X, groups)
+    files = sorted(tmp_path.glob("group-*.npz"))
+    assert len(files) == 2
+    data = bytearray(files[0].read_bytes())
+    data[len(data) // 2] ^= 0xFF  # one flipped byte inside an array: the zip CRC no longer matches
+    files[0].write_bytes(bytes(data))
+    files[1].write_bytes(b"garbage")
+    assert _load_group(files[1], 5) is None and not files[1].exists()
+    again = GroupClusterer(**kw).fit(X, groups)
+    assert again.n_computed_ == 2 and "discarding damaged work file" in caplog.text
+    np.testing.assert_array_equal(again.labels_, first.labels_)
 
 
 def test_groups_and_embeddings_must_align():
     with pytest.raises(ValueError, match="2 embeddings but 1 group keys"):
-        GroupClusterer(n_resamples=0).fit(np.zeros((2, 3)), ["a"])
+        GroupClusterer(n_resamples=0, distance_threshold=0.2).fit(np.zeros((2, 3)), ["a"])
     with pytest.raises(ValueError, match="GroupClusterer: n_resamples"):
         GroupClusterer(n_resamples=-1).fit(np.zeros((2, 3)))

@@ -7,7 +7,8 @@ import pytest
 from sklearn.base import clone
 
 from trope_analysis import (
-    FastHDBSCAN,
+    ArgumentFilter,
+    BoundedAverageLinkage,
     GroupClusterer,
     SentenceEmbedder,
     SentenceSplitter,
@@ -16,7 +17,7 @@ from trope_analysis import (
     TropeRefiner,
 )
 
-STAGES = [SentenceSplitter, SentenceEmbedder, GroupClusterer, FastHDBSCAN, TropeExtractor, TropeRefiner, TropePipeline]
+STAGES = [SentenceSplitter, SentenceEmbedder, ArgumentFilter, GroupClusterer, BoundedAverageLinkage, TropeExtractor, TropeRefiner, TropePipeline]
 
 
 @pytest.mark.parametrize("cls", STAGES, ids=lambda c: c.__name__)
@@ -33,7 +34,7 @@ def test_fit_returns_self_and_refits_identically():
     X = rng.normal(size=(60, 8)).astype(np.float32)
     X[:30] += 4
     X /= np.linalg.norm(X, axis=1, keepdims=True)
-    for est, args in ((GroupClusterer(n_resamples=2, random_state=1), (X,)), (FastHDBSCAN(), (X,)),
+    for est, args in ((GroupClusterer(n_resamples=2, random_state=1), (X,)), (BoundedAverageLinkage(), (X,)),
                       (SentenceSplitter(), (["One sentence that is long enough."],))):
         assert est.fit(*args) is est
     a = GroupClusterer(n_resamples=2, random_state=1).fit(X)

@@ -31,7 +31,7 @@ class OracleEmbedder:
 
 
 def test_perfect_clustering_scores_one():
-    pipe = TropePipeline(embedder=OracleEmbedder(), clusterer=GroupClusterer(min_cluster_size=3, n_resamples=0,
+    pipe = TropePipeline(embedder=OracleEmbedder(), clusterer=GroupClusterer(min_trope_size=3, n_resamples=0,
                                                                                max_group_fraction=None))
     scores = evaluator()(pipe)
     assert scores["n_gold_arguments"] == 36  # arg_x names two key points: not gold

@@ -6,13 +6,14 @@ import numpy as np
 import pytest
 
 from pct_tasks.io.records import read_samples
-from trope_analysis import GroupClusterer, TropePipeline, justification_table, make_pipeline, mine_tropes
+from trope_analysis import GroupClusterer, TropeOptions, TropePipeline, justification_table, make_pipeline, mine_tropes
 from trope_analysis import cluster as cluster_module
 from trope_analysis.report import slug
 
 from tests.trope_analysis._planted import precision_recall
 
 N_PROPOSITIONS = 6
+OPTIONS = TropeOptions(n_resamples=2, n_permutations=200, show_progress_bar=False)
 
 
 @pytest.fixture(scope="session")
@@ -52,8 +53,7 @@ def _files(folder):
 @pytest.fixture(scope="module")
 def mined(synthetic_records, embedding_cache, tmp_path_factory):
     out = tmp_path_factory.mktemp("mined") / "out"
-    result = mine_tropes(None, out, records=synthetic_records, cache_dir=embedding_cache, n_resamples=2,
-                         n_permutations=200, show_progress_bar=False)
+    result = mine_tropes(None, out, OPTIONS.replace(cache_dir=embedding_cache), records=synthetic_records)
     return out, result
 
 
@@ -67,8 +67,7 @@ def test_outputs_written_and_identical_across_runs(mined, synthetic_records, emb
     model = result.summary["models"][0]
     assert [f for f in files if f.startswith(("reports/", "plots/bubbles"))] == [
         f"plots/bubbles_{slug(model)}.png", f"reports/{slug(model)}.md"]
-    again = mine_tropes(None, tmp_path / "again", records=synthetic_records, cache_dir=embedding_cache, n_resamples=2,
-                        n_permutations=200, show_progress_bar=False)
+    again = mine_tropes(None, tmp_path / "again", OPTIONS.replace(cache_dir=embedding_cache), records=synthetic_records)
     assert again.pipeline.embedder.n_encoded_ == 0  # warm cache: nothing embedded
     assert _files(tmp_path / "again") == files
     assert result.summary["n_tropes"] == len(result.pipeline.tropes_) > 0
@@ -76,8 +75,7 @@ def test_outputs_written_and_identical_across_runs(mined, synthetic_records, emb
 
 def test_rerun_is_up_to_date(mined, synthetic_records, embedding_cache):
     out, _ = mined
-    result = mine_tropes(None, out, records=synthetic_records, cache_dir=embedding_cache, n_resamples=2,
-                         n_permutations=200, show_progress_bar=False)
+    result = mine_tropes(None, out, OPTIONS.replace(cache_dir=embedding_cache), records=synthetic_records)
     assert result.up_to_date and not result.written
 
 
@@ -93,11 +91,9 @@ def test_interrupted_run_resumes(mined, synthetic_records, embedding_cache, tmp_
 
     monkeypatch.setattr(cluster_module, "cluster_group", flaky)
     with pytest.raises(KeyboardInterrupt):
-        mine_tropes(None, tmp_path / "run", records=synthetic_records, cache_dir=embedding_cache, n_resamples=2,
-                    n_permutations=200, n_jobs=1, show_progress_bar=False)
+        mine_tropes(None, tmp_path / "run", OPTIONS.replace(cache_dir=embedding_cache, n_jobs=1), records=synthetic_records)
     monkeypatch.setattr(cluster_module, "cluster_group", real)
-    resumed = mine_tropes(None, tmp_path / "run", records=synthetic_records, cache_dir=embedding_cache,
-                          n_resamples=2, n_permutations=200, n_jobs=1, show_progress_bar=False)
+    resumed = mine_tropes(None, tmp_path / "run", OPTIONS.replace(cache_dir=embedding_cache, n_jobs=1), records=synthetic_records)
     n_groups = resumed.pipeline.sentences_["group"].nunique()
     assert resumed.pipeline.clusterer.n_computed_ == n_groups - 2  # the two finished groups were kept
     assert _files(tmp_path / "run") == _files(out)
@@ -125,9 +121,9 @@ def test_precomputed_embeddings_skip_the_embedder(hash_embedder):
     records = [make_record(i, "Taxes pay for the schools of every child in town.") for i in range(12)]
     # Other sentences in the group: a trope holding half the group or more is dropped.
     records += [make_record(100 + i, f"Unrelated sentence number {i} about item {i * 7} and more.") for i in range(14)]
-    pipe = TropePipeline(embedder=hash_embedder, clusterer=GroupClusterer(n_resamples=0))
+    pipe = TropePipeline(embedder=hash_embedder, clusterer=GroupClusterer(n_resamples=0, distance_threshold=0.2))
     pipe.fit(records)
-    again = TropePipeline(embedder=object(), clusterer=GroupClusterer(n_resamples=0))
+    again = TropePipeline(embedder=object(), clusterer=GroupClusterer(n_resamples=0, distance_threshold=0.2))
     again.fit(records, embeddings=pipe.embeddings_)
     assert again.tropes_["name"].tolist() == ["Taxes pay for the schools of every child in town."]
     np.testing.assert_array_equal(again.labels_, pipe.labels_)

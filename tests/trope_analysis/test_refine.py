@@ -43,7 +43,7 @@ def test_refiner_filters_and_paraphrases_and_caches(tmp_path):
 def test_refiner_in_the_pipeline(hash_embedder):
     records = [make_record(i, "This is a complex question with many angles.") for i in range(12)]
     records += [make_record(100 + i, f"Unrelated sentence {i} about thing {i * 5} and more.") for i in range(14)]
-    pipe = TropePipeline(embedder=hash_embedder, clusterer=GroupClusterer(n_resamples=0),
+    pipe = TropePipeline(embedder=hash_embedder, clusterer=GroupClusterer(n_resamples=0, distance_threshold=0.2),
                          refiner=TropeRefiner(model=FakeLM())).fit(records)
     assert pipe.tropes_["is_argument"].tolist() == [False]
     assert np.all(pipe.tropes_["paraphrase"] == "")

@@ -1,7 +1,7 @@
 """Model text is data: escaped in HTML and markdown, neutralised in CSV; unknown stances said."""
 
-from trope_analysis import GroupClusterer, TropePipeline, justification_table, mine_tropes, read_labels
-from trope_analysis.report import trope_report_section
+from trope_analysis import GroupClusterer, TropeOptions, TropePipeline, justification_table, mine_tropes, read_labels
+from trope_analysis.report import html_section
 
 from tests.trope_analysis.conftest import make_record
 
@@ -20,11 +20,12 @@ def _records():
 
 
 def test_outputs_escape_model_text(tmp_path, hash_embedder):
-    pipe = TropePipeline(embedder=hash_embedder, clusterer=GroupClusterer(n_resamples=0))
-    result = mine_tropes(None, tmp_path, records=_records(), pipeline=pipe, n_permutations=50, show_progress_bar=False)
+    pipe = TropePipeline(embedder=hash_embedder, clusterer=GroupClusterer(n_resamples=0, distance_threshold=0.2))
+    result = mine_tropes(None, tmp_path, TropeOptions(n_permutations=50, show_progress_bar=False), records=_records(),
+                         pipeline=pipe)
     assert result.summary["n_unknown_stance"] == 3
     assert "3 of 3 open answers have no stance label" in result.summary["unknown_note"]
-    html = trope_report_section(tmp_path)
+    html = html_section(tmp_path)
     assert html.startswith('<section class="pct-tropes">') and "<script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; taxes are theft" in html
     assert "3 of 3 open answers have no stance label" in html

@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 from trope_analysis import GroupClusterer, TropePipeline
-from trope_analysis.sharing import benjamini_hochberg, both_sides, jaccard, model_summary, overrepresentation
+from trope_analysis.sharing import both_sides, jaccard, model_summary, overrepresentation
 
 from tests.trope_analysis.conftest import make_record
 
@@ -21,7 +21,7 @@ def two_models(hash_embedder):
         records.append(make_record(100 + i, f"Some other reason numbered {i} today.{extra}", model="b"))
         if i % 2:
             records.append(make_record(200 + i, MARKET, model="a"))
-    pipe = TropePipeline(embedder=hash_embedder, clusterer=GroupClusterer(n_resamples=0, max_group_fraction=None))
+    pipe = TropePipeline(embedder=hash_embedder, clusterer=GroupClusterer(n_resamples=0, max_group_fraction=None, distance_threshold=0.2))
     return pipe.fit(records)
 
 
@@ -49,11 +49,12 @@ def test_overrepresentation_finds_the_planted_effect(two_models):
     pd.testing.assert_frame_equal(over, again)
 
 
-def test_benjamini_hochberg_matches_statsmodels():
+def test_q_values_are_benjamini_hochberg(two_models):
     from statsmodels.stats.multitest import multipletests
 
-    p = np.array([0.01, 0.04, 0.03, 0.2, 0.5, 0.001])
-    np.testing.assert_allclose(benjamini_hochberg(p), multipletests(p, method="fdr_bh")[1])
+    over = overrepresentation(two_models, "persona", n_permutations=50, random_state=0)
+    assert len(over) > 3
+    np.testing.assert_allclose(over["q_value"], multipletests(over["p_value"], method="fdr_bh")[1])
 
 
 def test_both_sides(hash_embedder):
@@ -61,7 +62,7 @@ def test_both_sides(hash_embedder):
     records += [make_record(50 + i, "It depends on the context of each case, really.", stance="disagree") for i in range(12)]
     records += [make_record(100 + i, f"Padding sentence {i} with words {i * 3}.", stance=s) for i in range(14)
                 for s in ("agree", "disagree")]
-    pipe = TropePipeline(embedder=hash_embedder, clusterer=GroupClusterer(n_resamples=0)).fit(records)
+    pipe = TropePipeline(embedder=hash_embedder, clusterer=GroupClusterer(n_resamples=0, distance_threshold=0.2)).fit(records)
     pairs = both_sides(pipe)
     assert pairs[["agree_name", "disagree_name"]].values.tolist() == [["It depends on the context of each case, really."] * 2]
     assert pairs["similarity"].tolist() == [1.0]

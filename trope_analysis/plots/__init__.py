@@ -1,7 +1,26 @@
-"""Figures of the trope analysis: pure functions, data in, matplotlib figure out (never saved here)."""
+"""Figures of the trope analysis, in the house style (``pct_tasks.analysis.plots.style``).
 
-from trope_analysis.plots._bubble import visualize_bubbles
-from trope_analysis.plots._heatmap import visualize_jaccard
-from trope_analysis.plots._models_per_trope import visualize_models_per_trope
+Pure functions: data in, a pyplot-free matplotlib figure out (never saved here).
+``trope_figures`` lists what ``pct tropes`` writes; a figure that would be empty (sharing
+between models when there is one model, personas when there is one persona value) is not made.
+"""
 
-__all__ = ["visualize_bubbles", "visualize_jaccard", "visualize_models_per_trope"]
+from trope_analysis.plots.figures import (
+    figure_names,
+    trope_figures,
+    visualize_bubbles,
+    visualize_jaccard,
+    visualize_model_tropes,
+    visualize_models_per_trope,
+    visualize_persona_tropes,
+)
+
+__all__ = [
+    "figure_names",
+    "trope_figures",
+    "visualize_bubbles",
+    "visualize_jaccard",
+    "visualize_model_tropes",
+    "visualize_models_per_trope",
+    "visualize_persona_tropes",
+]
