@@ -20,10 +20,10 @@ import pandas as pd
 
 from pct_tasks.errors import PctInputError
 from pct_tasks.io.provenance import run_labels
-from pct_tasks.labels import Stance
+from pct_tasks.labels import UNJUDGED, Stance
 
-#: The stance of an open answer that no judge has labelled.
-UNKNOWN = "unknown"
+#: The stance of an open answer that no judge has labelled (spelled once, in labels).
+UNKNOWN = UNJUDGED
 
 
 def _text_cap() -> int:

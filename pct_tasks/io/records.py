@@ -27,14 +27,14 @@ from pct_tasks.errors import PctInputError
 from pct_tasks.io.provenance import normalise_model_args, run_identity, run_labels
 from pct_tasks.labels import Setting
 from pct_tasks.tasks.data import N_PROPOSITIONS, persona_categories
-from pct_tasks.tasks.parsing import parse_answer
+from pct_tasks.tasks.parsing import MAX_PARSE_CHARS, parse_answer
 
 logger = logging.getLogger(__name__)
 
 _TIMESTAMP = re.compile(r"_(\d{4}-\d{2}-\d{2}T[\d\-.:]+)\.jsonl?$")
-#: The most characters one answer contributes downstream (parsing, judge, tropes); longer
-#: answers are cut, and the read summary says how many were (a 50 MB answer stays cheap).
-MAX_RESPONSE_CHARS = 200_000
+#: The most characters one answer contributes downstream (the parser's cap, which the judge
+#: and tropes inherit); longer answers are cut, and the read summary says how many were.
+MAX_RESPONSE_CHARS = MAX_PARSE_CHARS
 _REQUIRED_DOC_FIELDS = ("setting", "category", "persona", "template_id", "proposition_id", "variant")
 
 
