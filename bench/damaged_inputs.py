@@ -138,26 +138,36 @@ def run_cases(work: Path, cases: list[str]) -> dict[str, dict[str, str]]:
     return matrix
 
 
-def _child(tree: Path, cases: list[str]) -> dict[str, dict[str, str]]:
+def _start(tree: Path, cases: list[str], work: str, log) -> subprocess.Popen:
     code = ("import json, sys; sys.path[:0] = [sys.argv[1], sys.argv[2] + '/bench']; "
             "from damaged_inputs import run_cases; from pathlib import Path; "
             "print(json.dumps(run_cases(Path(sys.argv[3]), json.loads(sys.argv[4]))))")
-    with tempfile.TemporaryDirectory(prefix="pct-damaged-") as work:
-        env = {**os.environ, "PYTHONPATH": str(tree), "HF_HUB_OFFLINE": "1"}
-        out = subprocess.run([sys.executable, "-c", code, str(tree), str(HERE), work, json.dumps(cases)],
-                             capture_output=True, text=True, env=env, cwd=work)
-    if out.returncode:
-        raise SystemExit(f"bench failed for {tree}:\n{out.stderr[-3000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    env = {**os.environ, "PYTHONPATH": str(tree), "HF_HUB_OFFLINE": "1"}
+    return subprocess.Popen([sys.executable, "-c", code, str(tree), str(HERE), work, json.dumps(cases)],
+                            stdout=subprocess.PIPE, stderr=log, text=True, env=env, cwd=work)
+
+
+def _finish(proc: subprocess.Popen, tree: Path) -> dict[str, dict[str, str]]:
+    out, _ = proc.communicate()
+    if proc.returncode:
+        raise SystemExit(f"bench failed for {tree} (see the --log file)")
+    return json.loads(out.strip().splitlines()[-1])
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--before", type=Path, help="a second source tree to compare with")
     parser.add_argument("--cases", nargs="*", default=list(CASES), help="subset of cases")
+    parser.add_argument("--log", help="file for the progress lines (one JSON row per case)")
     args = parser.parse_args()
-    after = _child(HERE, args.cases)
-    before = _child(args.before.resolve(), args.cases) if args.before else None
+    trees = [HERE] + ([args.before.resolve()] if args.before else [])
+    with contextlib.ExitStack() as stack:
+        log = stack.enter_context(open(args.log, "w")) if args.log else subprocess.DEVNULL
+        works = [stack.enter_context(tempfile.TemporaryDirectory(prefix="pct-damaged-")) for _ in trees]
+        # Both trees at once: each process runs its cases in order (progress lines go to --log).
+        procs = [_start(tree, args.cases, work, log) for tree, work in zip(trees, works, strict=True)]
+        results = [_finish(p, tree) for p, tree in zip(procs, trees, strict=True)]
+    after, before = results[0], (results[1] if args.before else None)
     head = "| case | " + " | ".join(COMMANDS) + " |"
     print(head + "\n|" + "---|" * (len(COMMANDS) + 1))
     for case in args.cases:
