@@ -262,7 +262,7 @@ def examples_section(build: ReportBuild) -> Section:
 
 def example_answers(data: Any, per_setting: int, seed: int) -> pd.DataFrame:
     """Up to ``per_setting`` answers per run and setting, each from another template and
-    persona value where the run has them (seeded choice)."""
+    persona value where the run has them (seeded choice; a base-case answer first)."""
     s = data.samples
     frames = []
     for run_id in data.runs:
@@ -271,6 +271,8 @@ def example_answers(data: Any, per_setting: int, seed: int) -> pd.DataFrame:
             if mine.empty:
                 continue
             mine = mine.sample(frac=1.0, random_state=seed)
+            # The no-persona base case first (the reference every persona is read against).
+            mine = pd.concat([mine[mine["category"] == "base"], mine[mine["category"] != "base"]])
             picked = _spread(mine, per_setting)
             frames.append(display.sort_personas(picked, before=(), after=("template_id",)))
     if not frames:

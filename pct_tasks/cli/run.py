@@ -104,7 +104,8 @@ def _execute(args: argparse.Namespace, persona_check: bool) -> int:
     log_samples = bool(getattr(args, "log_samples", False))
     if persona_check:
         check.check_run_arguments(args.model, args.model_args,
-                                  chat=bool(getattr(args, "apply_chat_template", False)))
+                                  chat=bool(getattr(args, "apply_chat_template", False)),
+                                  tasks=[t for task in args.tasks for t in task.split(",")])
     _quiet_lm_eval()
     started = time.time()
     try:

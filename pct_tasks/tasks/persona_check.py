@@ -41,11 +41,27 @@ def template_drops_system(tokenizer) -> bool:
     return _PROBE not in rendered
 
 
-def check_run_arguments(model: str | None, model_args: dict | None, chat: bool) -> bool:
-    """Preflight for local hf/vllm models run with --apply_chat_template (``chat``).
+#: Printed when persona tasks run on a real model without a chat template.
+PLAIN_TEXT_NOTE = (
+    "without --apply_chat_template the persona (system turn) and the question are sent as one "
+    "text with nothing between them; add --apply_chat_template, or use --tasks pct_user_turn "
+    "for base models"
+)
+SYSTEM_TURN_TASKS = ("pct", "pct_closed", "pct_open")
+
+
+def check_run_arguments(model: str | None, model_args: dict | None, chat: bool,
+                        tasks: list[str] = ()) -> bool:
+    """Preflight: a note for persona tasks without a chat template (real models), and for local
+    hf/vllm models run with --apply_chat_template (``chat``), a probe of the template.
 
     ``model_args`` as lm-eval's parser returns them (a dict). Returns False on a warning.
     """
+    from pct_tasks.tasks.synthetic import MODEL_NAME
+
+    if not chat and model != MODEL_NAME and set(tasks) & set(SYSTEM_TURN_TASKS):
+        print(f"pct: note: {PLAIN_TEXT_NOTE}")
+        return False
     if model not in ("hf", "huggingface", "vllm") or not chat:
         return True
     args = model_args or {}
@@ -100,6 +116,7 @@ def warn_if_persona_dropped(output_path: str | Path, since: float = 0.0) -> bool
 
 __all__ = [
     "FIX",
+    "PLAIN_TEXT_NOTE",
     "check_run_arguments",
     "samples_missing_persona",
     "template_drops_system",

@@ -176,9 +176,9 @@ def test_report_reads_like_a_paper(report):
     body = _body(report)
     for raw in (">cls<", "political_orientation", ">econ_ci_low<", "=far", ">base<"):
         assert raw not in body, raw
-    for ordered in (["No persona", "far left", "mainstream left", "mainstream right", "far right"],
-                    ["lower class", "middle class", "upper middle class", "upper class"],
-                    ["18", "26", "48", "65", "81"]):
+    # The fixture run has the gender and political orientation personas (and the base case).
+    for ordered in (["No persona", "male", "female", "non-binary", "far left", "mainstream left",
+                     "mainstream right", "far right"],):
         table = body[body.index("Per persona value"):]
         at = [table.index(f"<td>{v}</td>") for v in ordered]
         assert at == sorted(at), ordered
@@ -187,6 +187,8 @@ def test_report_reads_like_a_paper(report):
     assert f"<td>{judged:.1%}</td>" in body
     examples = pd.read_csv(report / "tables" / "examples.csv")
     for _, group in examples.groupby(["run_id", "setting"]):
-        assert group["template_id"].nunique() == len(group) > 1
-        assert group[["category", "persona"]].drop_duplicates().shape[0] == len(group)
+        # The fixture run has templates 0-3: six answers cover all four, and differ in persona.
+        assert len(group) == 6 and set(group["template_id"]) == {0, 1, 2, 3}
+        assert group[["category", "persona"]].drop_duplicates().shape[0] >= 4
+        assert "base" in set(group["category"])
     assert set(examples["setting"]) == {"closed", "open"}

@@ -182,3 +182,14 @@ def test_version_and_help_of_every_subcommand(capsys):
         text = p.format_help()
         assert "%%" not in text and "%(" not in text, name
     assert "95%" in sub.choices["compass"].format_help()
+
+
+def test_plain_text_persona_tasks_get_a_note(capsys):
+    from pct_tasks.tasks.persona_check import PLAIN_TEXT_NOTE, check_run_arguments
+
+    assert check_run_arguments("hf", {"pretrained": "x"}, chat=False, tasks=["pct"]) is False
+    assert capsys.readouterr().out == f"pct: note: {PLAIN_TEXT_NOTE}\n"
+    assert check_run_arguments("hf", {"pretrained": "x"}, chat=False, tasks=["pct_user_turn"])
+    assert check_run_arguments("pct-synthetic", {}, chat=False, tasks=["pct"])
+    assert check_run_arguments("local-chat-completions", {}, chat=True, tasks=["pct"])
+    assert capsys.readouterr().out == ""

@@ -66,5 +66,5 @@ def test_open_metrics_and_records(_synthetic_full_run):
     assert len({r.run_id for r in records}) == 1
     assert Counter(r.setting for r in records) == {"closed": 13640, "open": 13640}
     rec = next(r for r in records if r.doc_key == "closed/age=18/t9/p16")
-    assert rec.model == "pct-synthetic" and rec.prompt.startswith("You are a person who is 18 years old.\n\n")
+    assert rec.model == "pct-synthetic" and rec.prompt.startswith("You are a person who is 18 years old.")
     assert rec.justification and "{" not in rec.justification

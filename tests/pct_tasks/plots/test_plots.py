@@ -85,3 +85,23 @@ def test_dollar_signs_in_names_do_not_break_figures(data):
     for fig in (plot_compass(vt[vt["setting"] == "closed"], title="gpt$x^{2$ closed"),
                 plot_effect_heatmap(ols, axis="econ", title="$bad$ {")):
         assert figure_bytes(fig, "png")[:4] == b"\x89PNG"
+
+
+def test_natural_order_of_persona_values():
+    from pct_tasks.analysis.display import persona_rank, sort_personas
+
+    import pandas as pd
+
+    pairs = [("political_orientation", "far right"), ("cls", "upper class"), ("age", "81"),
+             ("political_orientation", "mainstream left"), ("cls", "upper middle class"),
+             ("age", "18"), ("base", ""), ("political_orientation", "far left"),
+             ("cls", "lower class"), ("age", "48"), ("political_orientation", "mainstream right"),
+             ("cls", "middle class")]
+    frame = pd.DataFrame(pairs, columns=["category", "persona"])
+    out = sort_personas(frame)
+    assert list(zip(out["category"], out["persona"], strict=True)) == [
+        ("base", ""), ("age", "18"), ("age", "48"), ("age", "81"), ("cls", "lower class"),
+        ("cls", "middle class"), ("cls", "upper middle class"), ("cls", "upper class"),
+        ("political_orientation", "far left"), ("political_orientation", "mainstream left"),
+        ("political_orientation", "mainstream right"), ("political_orientation", "far right")]
+    assert persona_rank("age", "9") < persona_rank("age", "18")  # numeric, not alphabetical
