@@ -64,13 +64,13 @@ COLUMN_LABELS: dict[str, str] = {
     "refusal_rate": "Refusal",
     "invalid_rate": "Unreadable",
     "none_rate": "No stance",
-    "judged_rate": "Stance label (judge or refusal)",
+    "judged_rate": "Labelled (judge, refusal or unreadable)",
     "rank": "Rank",
     "backend": "Backend",
     "econ_spread": "Econ. s.d.",
     "social_spread": "Social s.d.",
     "persona_sensitivity": "Persona sensitivity",
-    "persona_reference": "Sensitivity reference",
+    "sensitivity_reference": "Sensitivity reference",
     "closed_open_tvd": "Closed-open TVD",
     "open_econ": "Open econ.",
     "open_social": "Open social",
@@ -156,6 +156,9 @@ def for_reader(frame: pd.DataFrame, columns: list[str] | None = None) -> pd.Data
             lambda c: "" if c == "base" else category_label(c))
     if "axis" in out:
         out["axis"] = out["axis"].map(lambda a: AXIS_LABELS.get(a, a))
+    if "sensitivity_reference" in out:
+        out["sensitivity_reference"] = out["sensitivity_reference"].map(
+            lambda r: {"base": "No persona", "run mean": "Mean of personas"}.get(r, r))
     if "setting" in out:
         out["setting"] = out["setting"].astype(str)
     return out.rename(columns=COLUMN_LABELS)

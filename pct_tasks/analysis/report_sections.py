@@ -106,7 +106,7 @@ def summary_rows(build: ReportBuild) -> list[dict[str, Any]]:
         for setting in SETTINGS:
             row[f"{setting.capitalize()} answers"] = int(mine.at[setting, "n"]) if setting in mine.index else 0
         if "open" in mine.index:
-            row["Open answers with a stance label (judge or refusal)"] = f"{mine.at['open', 'judged_rate']:.1%}"
+            row["Open answers labelled (judge, refusal or unreadable)"] = f"{mine.at['open', 'judged_rate']:.1%}"
         rows.append(row)
     return rows
 
@@ -161,8 +161,8 @@ def compass_section(build: ReportBuild) -> Section:
         ("Per persona value (mean over templates, 95% bootstrap interval)",
          html_table(display.for_reader(shown, cols)), ""),
         ("Answer rates", html_table(display.for_reader(rates), floatfmt=".3f"),
-         "Shares of all answers per run and setting; the stance label of an open answer comes "
-         "from the judge, or from the parser when the answer is a refusal."),
+         "Shares of all answers per run and setting. An open answer is labelled by the judge, "
+         "or by the parser when it is a refusal or unreadable."),
     ]
     return section
 

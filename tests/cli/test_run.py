@@ -40,6 +40,7 @@ def test_pct_run_from_another_folder(tmp_path):
     assert not re.search(r"\|stance\s+\|[^|]*\|\s+\|", res.stdout)  # no blank one
 
 
+@pytest.mark.slow  # lm-eval indexes all of its own ~15k tasks first
 def test_tasks_dir_feeds_stock_lm_eval(tmp_path):
     res = _pct(["tasks-dir"], cwd=tmp_path)
     assert res.returncode == 0
@@ -73,6 +74,7 @@ def wheel_dir(tmp_path_factory):
     return site
 
 
+@pytest.mark.slow  # builds the wheel
 def test_wheel_carries_tasks_and_data(wheel_dir, tmp_path):
     assert (wheel_dir / "pct_tasks" / "task_configs" / "pct_closed.yaml").is_file()
     assert (wheel_dir / "pct_tasks" / "tasks" / "resources" / "propositions.json").is_file()
