@@ -37,8 +37,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -137,6 +139,17 @@ _BELIEF = re.compile(
     rf"(?:believe|think|feel|hold|maintain|contend|am convinced|'m convinced)\s+(?:that\s+)?"
     rf"|\b(?:in my (?:view|opinion)|my (?:view|position|stance|belief) is that)\s*,?\s*)"
     rf"(?P<clause>[^.!?;\n]{{8,300}})", re.I)
+# A verdict on the proposition restated as a clause: "The proposition that X is misguided",
+# "the notion that X oversimplifies ...", "it is not accurate to say that X".
+_FAULTS = (r"misguided|flawed|mistaken|false|untrue|unfounded|baseless|harmful|dangerous|outdated|misinformed|"
+           r"simplistic|oversimplified|inaccurate|unjust|a myth|a fallacy|a misconception")
+_VERDICT = re.compile(
+    r"\b(?:the|this|such an?)\s+(?:proposition|notion|idea|claim|assertion|belief|view|statement|premise|argument)"
+    r"(?:\s+(?:that\s+)?(?P<clause>[^.;!?\n]{8,300}?))?\s*,?\s+"
+    rf"(?:(?:is|seems|remains)\s+(?:(?:not only|both|simply|deeply|fundamentally|highly|overly|rather|an?|and)\s+)*"
+    rf"(?:{_FAULTS})\b|oversimplifies|ignores|overlooks|fails to)"
+    r"|\bit\s+is\s+not\s+(?:accurate|true|correct|fair|right|reasonable)\s+to\s+(?:say|assert|claim|suggest|argue)\s+"
+    r"that\s+(?P<said>[^.;!?\n]{8,300})", re.I)
 _STRONG_BELIEF = re.compile(r"\b(?:firmly|strongly|wholeheartedly)\b", re.I)
 # A clause that qualifies itself takes no clear side.
 _HEDGE = re.compile(r"\b(?:but|however|although|though|while|whereas|unless|except|some cases|both|equally|"
@@ -314,6 +327,36 @@ def evaluates_topic(proposition: str) -> bool:
     return bool(_TOPIC_LEAD.search(proposition[:m.start()]))
 
 
+def proposition_key(proposition: str) -> str:
+    """The proposition's words, lower-cased, apostrophes and punctuation dropped (a lookup key
+    that survives curly quotes and spacing)."""
+    return " ".join(re.findall(r"[a-z0-9]+", (proposition or "").lower().replace("\u2019", "").replace("'", "")))
+
+
+#: Per-proposition stance centroids for the 62 PCT propositions (bench/judge_train_pct.py).
+CENTROIDS_PATH = Path(__file__).with_name("pct_centroids.npz")
+
+
+def _bundled_centroids_digest() -> str | None:
+    """sha256[:12] of the bundled centroids (part of the judge identity), None when absent."""
+    if not CENTROIDS_PATH.is_file():
+        return None
+    return hashlib.sha256(CENTROIDS_PATH.read_bytes()).hexdigest()[:12]
+
+
+def load_centroids(path: str | os.PathLike, min_count: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """proposition key -> (unit agree centroid, unit disagree centroid), for the propositions
+    with at least ``min_count`` training answers on each side."""
+    with np.load(path) as z:
+        keys, agree, disagree, counts = z["keys"], z["agree"], z["disagree"], z["counts"]
+    out = {}
+    for k, a, d, (na, nd) in zip(keys, agree, disagree, counts, strict=True):
+        if na >= min_count and nd >= min_count:
+            a, d = a.astype(np.float32), d.astype(np.float32)
+            out[str(k)] = (a / np.linalg.norm(a), d / np.linalg.norm(d))
+    return out
+
+
 _QUOTES = re.compile(r'["\u201c\u201d]')
 # A sentence: up to an end mark followed by white space, or up to a line break.
 _SENTENCE_SPLIT = re.compile(r"[^\n]+?(?:[.!?](?=\s)|$)", re.M)
@@ -354,6 +397,12 @@ def _sentences(text: str, limit: int) -> list[str]:
     return out
 
 
+def _opening_without(text: str, phrase: str, limit: int) -> list[str]:
+    """The opening ``limit`` sentences of ``text`` leaving out the one(s) holding ``phrase``."""
+    probe = phrase[:40].lower()
+    return [s for s in _sentences(_QUOTES.sub("", text), limit + 2) if probe not in s.lower()][:limit]
+
+
 def explicit_stance(text: str, proposition: str = "") -> tuple[Stance, str] | None:
     """The earliest explicit stance phrase in ``text`` and the phrase itself, or None.
 
@@ -375,6 +424,19 @@ def explicit_stance(text: str, proposition: str = "") -> tuple[Stance, str] | No
         if restated and restates(proposition, restated.group("clause")) is False:
             return _FLIP[stance], f"{phrase}{restated.group(0)} (the proposition negated)"
     return stance, phrase
+
+
+def verdict_stance(text: str, proposition: str) -> tuple[Stance, str] | None:
+    """The first verdict against the proposition, restated or named: "The proposition that X is
+    misguided", "This notion oversimplifies ...", "it is not accurate to say that X". A restated
+    clause must be the proposition (or its negation, which reverses the verdict)."""
+    for m in _VERDICT.finditer(text):
+        clause = m.group("clause") or m.group("said")
+        same = True if clause is None else restates(proposition, clause)
+        if same is None:
+            continue
+        return (Stance.DISAGREE if same else Stance.AGREE), m.group(0).strip()
+    return None
 
 
 def belief_stance(text: str, proposition: str) -> tuple[Stance, str] | None:
@@ -450,6 +512,9 @@ class OfflineStanceClassifier(ClassifierMixin, BaseEstimator):
         agree_above: float = 0.1,
         disagree_below: float = float("-inf"),
         valence_weight: float = 0.5,
+        centroids: Any = None,
+        centroid_margin: float = 0.1,
+        centroid_min_count: int = 5,
         batch_size: int = 128,
         device: str | None = None,
     ):
@@ -460,6 +525,9 @@ class OfflineStanceClassifier(ClassifierMixin, BaseEstimator):
         self.agree_above = agree_above
         self.disagree_below = disagree_below
         self.valence_weight = valence_weight
+        self.centroids = centroids
+        self.centroid_margin = centroid_margin
+        self.centroid_min_count = centroid_min_count
         self.batch_size = batch_size
         self.device = device
 
@@ -470,8 +538,14 @@ class OfflineStanceClassifier(ClassifierMixin, BaseEstimator):
         model = self.embedding_model
         if model is not None and model is not False and not isinstance(model, str):
             model = type(model).__name__
+        cents = self.centroids
+        if cents is None:
+            cents = _bundled_centroids_digest()
+        elif cents is not False:
+            cents = str(cents)
         settings = [RULES_VERSION, model, float(self.similarity_threshold), float(self.margin),
                     int(self.max_sentences), float(self.agree_above), float(self.disagree_below),
+                    cents, float(self.centroid_margin), int(self.centroid_min_count),
                     float(self.valence_weight)]
         digest = hashlib.sha256(json.dumps(settings).encode()).hexdigest()[:8]
         return f"offline-v{RULES_VERSION}-{digest}"
@@ -504,6 +578,11 @@ class OfflineStanceClassifier(ClassifierMixin, BaseEstimator):
         self.prototype_labels_ = np.array(labels, dtype=object)
         self.valence_signs_ = np.array([sign for sign, sents in VALENCE.items() for _ in sents])
         valence_texts = [t for sents in VALENCE.values() for t in sents]
+        cents = CENTROIDS_PATH if self.centroids is None else self.centroids
+        if cents is False or self.encoder_ is None or not Path(cents).is_file():
+            self.centroids_ = {}
+        else:
+            self.centroids_ = load_centroids(cents, int(self.centroid_min_count))
         if self.encoder_ is None:
             self.prototype_embeddings_ = self.valence_embeddings_ = None
         else:
@@ -549,11 +628,11 @@ class OfflineStanceClassifier(ClassifierMixin, BaseEstimator):
                 replies.append(JudgeReply(Stance.NONE, "empty answer"))
                 continue
             found = explicit_stance(text, prop)
-            belief = None if found else belief_stance(text, prop)
+            belief = None if found else belief_stance(text, prop) or verdict_stance(text, prop)
             if found:
                 replies.append(JudgeReply(found[0], f"explicit phrase: {found[1]!r}"))
             elif belief:
-                replies.append(JudgeReply(belief[0], f"belief restating the proposition: {belief[1]!r}"))
+                replies.append(JudgeReply(belief[0], f"belief or verdict on the proposition: {belief[1]!r}"))
             elif looks_like_refusal(text):
                 replies.append(JudgeReply(Stance.REFUSAL, "refusal phrase in the opening"))
             elif _BALANCED.search(text):
@@ -585,11 +664,26 @@ class OfflineStanceClassifier(ClassifierMixin, BaseEstimator):
             rows = [row[s] for s in sents]
             if not rows:
                 out.append(JudgeReply(Stance.NONE, "no sentences"))
+            elif proposition_key(prop) in self.centroids_:
+                out.append(self._by_centroids(vectors, rows, proposition_key(prop)))
             elif (prop or "") in negations:
                 out.append(self._against_proposition(vectors, valence, rows, row[prop], row[negations[prop]]))
             else:
                 out.append(votes.reply(rows, sided=not (prop or "").strip()))
         return out
+
+    def _by_centroids(self, vectors: np.ndarray, rows: list[int], key: str) -> JudgeReply:
+        """Step 3c: nearer the proposition's agree or disagree centroid, by ``centroid_margin``."""
+        answer = vectors[rows].mean(axis=0)
+        answer = answer / (np.linalg.norm(answer) or 1.0)
+        agree, disagree = self.centroids_[key]
+        score = float(answer @ agree - answer @ disagree)
+        detail = f"centroid score {score:.3f} over {len(rows)} opening sentences"
+        if score >= float(self.centroid_margin):
+            return JudgeReply(Stance.AGREE, f"{detail} (agree at >= {float(self.centroid_margin):g})")
+        if score <= -float(self.centroid_margin):
+            return JudgeReply(Stance.DISAGREE, f"{detail} (disagree at <= {-float(self.centroid_margin):g})")
+        return JudgeReply(Stance.NONE, f"{detail}, nearer neither side's centroid")
 
     def _valence(self, vectors: np.ndarray) -> np.ndarray:
         """Best similarity to a praising prototype minus best to a condemning one, per row."""

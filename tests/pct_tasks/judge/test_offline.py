@@ -154,7 +154,8 @@ def test_estimator_conventions():
     clf = OfflineStanceClassifier(similarity_threshold=0.6, embedding_model=False)
     assert clf.get_params() == {"embedding_model": False, "similarity_threshold": 0.6, "margin": 0.05,
                                 "max_sentences": 4, "agree_above": 0.1, "disagree_below": float("-inf"),
-                                "valence_weight": 0.5, "batch_size": 128, "device": None}
+                                "valence_weight": 0.5, "centroids": None, "centroid_margin": 0.1,
+                                "centroid_min_count": 5, "batch_size": 128, "device": None}
     assert not [k for k in vars(clf) if k.endswith("_")]
     assert clone(clf).get_params() == clf.get_params()
     assert clf.fit() is clf
@@ -323,3 +324,26 @@ def test_no_swaps_on_real_open_answers(offline_classifier):
         assert sum(g == p for g, p in zip(gold, pred, strict=True)) == 24
         assert sorted((g, p) for g, p in zip(gold, pred, strict=True) if g != p) == \
             [("disagree", "none")] * 2 + [("disagree", "refusal")] * 4
+
+
+def test_centroid_step_for_known_propositions(tmp_path):
+    """Step 3c: an answer to a proposition with trained centroids takes the side it is nearer to,
+    by the margin; too few training answers on a side, or an unknown proposition: no centroid."""
+    from pct_tasks.judge.offline import proposition_key
+
+    keys = np.array([proposition_key("Markets allocate goods."), proposition_key("Zoos exist.")])
+    agree = np.array([[1, 0, 0], [1, 0, 0]], np.float16)  # ValenceEncoder: praise direction
+    disagree = np.array([[0, 1, 0], [0, 1, 0]], np.float16)  # blame direction
+    path = tmp_path / "c.npz"
+    np.savez(path, keys=keys, agree=agree, disagree=disagree, counts=np.array([[9, 9], [9, 2]]))
+    clf = OfflineStanceClassifier(embedding_model=ValenceEncoder(), centroids=str(path)).fit()
+    assert list(clf.centroids_) == [keys[0]]  # "Zoos exist." has 2 disagreeing answers < 5
+    replies = clf.judge([
+        ("Markets allocate goods.", "Markets bring benefits and progress."),
+        ("Markets  allocate goods", "Markets cause harm and suffering."),  # the key ignores spacing and marks
+        ("Markets allocate goods.", "Markets bring benefits. Markets cause harm."),
+        ("Zoos exist.", "Zoos bring benefits and progress."),
+    ])
+    assert [r.stance.value for r in replies] == ["agree", "disagree", "none", "none"]
+    assert replies[0].rationale.startswith("centroid score ")
+    assert OfflineStanceClassifier(centroids=False).judge_id != OfflineStanceClassifier().judge_id
