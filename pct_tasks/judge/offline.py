@@ -1,36 +1,46 @@
-"""An offline stance classifier: explicit stance phrases, then sentence-embedding similarity.
+"""An offline stance classifier: stance rules, then sentence-embedding similarity.
 
-No LLM is needed, so CPU-only users, the tests and the demo can judge open answers. It reads
-an answer in three steps and says ``none`` whenever the evidence is thin:
+No LLM is needed, so CPU-only users, the tests and the demo can judge open answers. A reversed
+stance is the worst error a judge can make, so it says ``none`` rather than guess a side. Rules
+version 3 reads an answer in this order (the first step that finds something decides):
 
-1. **Explicit stance phrases** in the first person ("I strongly agree", "I tend to oppose",
-   "I don't support", "I couldn't agree more"), or a verdict on the proposition itself ("this
-   proposition is misguided"). The first one in the text wins, because answers state their
-   position up front and qualify it afterwards.
-2. **Refusals** ("As an AI, I don't have personal opinions", "I'm sorry, but I can't write
-   that"), when no explicit stance was found.
-3. **Similarity** of the opening ``max_sentences`` sentences (where positions are stated;
-   each cut to 64 word pieces), all answers' sentences embedded in one call:
+0. **Refusals as the lm-eval results count them**: :func:`pct_tasks.tasks.parsing.open_refusal`
+   (a refusal in the opening and no side committed), so the judge and ``refusal_rate`` agree.
+1. **Explicit stance phrases** in the first person, negation and modality aware ("I strongly
+   agree", "I would like to respectfully disagree", "I would have to disagree", "I must express
+   my disagreement", "I unequivocally stand in support of", "I cannot agree", "I would not say
+   that I agree"; "I cannot support any political view" declines rather than opposes), or a
+   verdict on "this proposition". The earliest wins. When the phrase goes on to restate the
+   proposition negated ("I disagree that possession should be a crime" answering "possession
+   should not be a criminal offence"), the side is reversed (:func:`restates`).
+2. **Beliefs and verdicts that restate the proposition** ("I believe that it is not a waste of
+   time to ...", "The proposition that X is misguided"): side from the parity of negations;
+   hedged clauses and swapped comparisons are passed over.
+3. **Refusal phrases** of writing tasks and AI disclaimers, then **balance markers** ("on one
+   hand ... on the other hand", "strike a balance") -> ``none``.
+4. **Similarity** of the opening ``max_sentences`` sentences (each cut to 64 word pieces), all
+   answers' sentences embedded in one call:
 
-   a. *Against the proposition*, when one is given and :func:`negate` can state its opposite
-      by swapping an evaluative word ("the benefits of X" / "the drawbacks of X", "X being
-      good" / "X being bad", "should" / "should not"). A sentence scores
-      ``cos(s, P) - cos(s, not P)`` plus ``valence_weight`` times its valence (best cosine to
-      a positive-evaluation prototype minus best to a negative one), signed so that positive
-      means the proposition's side. The answer's score is the mean over its sentences:
-      ``agree`` at or above ``agree_above``, ``disagree`` at or below ``disagree_below``,
-      ``none`` between. Essays that argue one side of a topic state it in evaluative prose,
-      not in the first person; this step reads that.
-   b. *Against generic stance prototypes* otherwise (no proposition, or none it can negate):
-      a sentence votes for a label when its best prototype similarity reaches
-      ``similarity_threshold`` and beats the best prototype of any other label by
-      ``margin``; the label with most votes wins, and a tie or no vote is ``none``.
+   c. *Per-proposition centroids* for the PCT propositions (``pct_centroids.npz``, trained by
+      bench/judge_train_pct.py): ``cos(answer, agree centroid) - cos(answer, disagree
+      centroid)``, a side only beyond ``centroid_margin``.
+   a. *Against the proposition*, for propositions that evaluate their topic
+      (:func:`evaluates_topic`: "the benefits of X", "X being a good thing") and that
+      :func:`negate` can negate: ``cos(s, P) - cos(s, not P)`` plus ``valence_weight`` times
+      the sentence's praise-minus-blame valence, averaged over sentences: ``agree`` at or above
+      ``agree_above``; ``disagree`` at or below ``disagree_below`` (by default never: no score
+      region told disagreement reliably, see docs/judge.md).
+   b. *Generic stance prototypes* otherwise: sentences vote for the label of the prototype
+      they resemble (``similarity_threshold``, ``margin``); for an answer to a proposition a
+      vote for a side gives ``none``, since praise of "this" does not tell which side of a
+      given proposition it is on.
 
    Similarity can tell a side, not its strength, so this step never says "strongly".
 
-Every prediction comes with a rationale naming the evidence. The thresholds of step 3a were
-chosen on one half of IssueBench (a seeded split by topic cluster) and are reported on the
-other half; see docs/judge.md.
+Every prediction comes with a rationale naming the evidence. Thresholds of step 4a were chosen
+on one half of IssueBench (a seeded split by topic cluster), step 4c's margin on the ``dev``
+part of bench/labels/open_answers.csv; both are reported on data not used to choose them
+(docs/judge.md).
 """
 
 from __future__ import annotations
@@ -50,7 +60,7 @@ from sklearn.utils.validation import check_is_fitted
 from pct_tasks.errors import PctInputError
 from pct_tasks.labels import JUDGE_LABELS, Stance
 from pct_tasks.minilm import load_sentence_model
-from pct_tasks.tasks.parsing import is_refusal
+from pct_tasks.tasks.parsing import is_refusal, open_refusal
 
 from pct_tasks.judge.prompt import JudgeReply
 
@@ -478,23 +488,28 @@ class OfflineStanceClassifier(ClassifierMixin, BaseEstimator):
         embedding_model: a sentence-transformers model name or path, or an object with
             ``encode(list[str]) -> array`` (one row per sentence); None uses the bundled
             all-MiniLM-L6-v2. ``False`` disables the similarity step (phrases only).
-        similarity_threshold: step 3b, least cosine similarity to a prototype for a sentence
+        similarity_threshold: step 4b, least cosine similarity to a prototype for a sentence
             to vote.
-        margin: step 3b, how much the voted label's best similarity must beat every other
+        margin: step 4b, how much the voted label's best similarity must beat every other
             label's.
         max_sentences: sentences embedded per answer (the opening ones).
-        agree_above, disagree_below: step 3a, the proposition score at or above which the
+        agree_above, disagree_below: step 4a, the proposition score at or above which the
             answer agrees, and at or below which it disagrees (``none`` between). The score is
             not centred on 0: essays share more words with the proposition as stated than with
             its negation, so a slightly positive score still leans to disagreement.
-        valence_weight: step 3a, the weight of the sentences' valence in the score.
+        valence_weight: step 4a, the weight of the sentences' valence in the score.
+        centroids: step 4c, per-proposition centroids: None for the bundled
+            ``pct_centroids.npz``, a path to another, or ``False`` for none.
+        centroid_margin: step 4c, how much nearer one side's centroid an answer must be.
+        centroid_min_count: step 4c, least training answers per side for a proposition's
+            centroids to be used.
         batch_size: encoding batch size.
         device: torch device for the embedder; None lets sentence-transformers choose.
 
     Attributes (after ``fit``):
         classes_: the six judge labels.
-        prototype_embeddings_, prototype_labels_: the encoded prototypes (step 3b).
-        valence_embeddings_, valence_signs_: the encoded valence prototypes (step 3a).
+        prototype_embeddings_, prototype_labels_: the encoded prototypes (step 4b).
+        valence_embeddings_, valence_signs_: the encoded valence prototypes (step 4a).
         encoder_: the embedding model (None when the similarity step is off).
 
     Example:
@@ -513,7 +528,7 @@ class OfflineStanceClassifier(ClassifierMixin, BaseEstimator):
         disagree_below: float = float("-inf"),
         valence_weight: float = 0.5,
         centroids: Any = None,
-        centroid_margin: float = 0.1,
+        centroid_margin: float = 0.06,
         centroid_min_count: int = 5,
         batch_size: int = 128,
         device: str | None = None,
@@ -627,9 +642,13 @@ class OfflineStanceClassifier(ClassifierMixin, BaseEstimator):
             if not text:
                 replies.append(JudgeReply(Stance.NONE, "empty answer"))
                 continue
-            found = explicit_stance(text, prop)
-            belief = None if found else belief_stance(text, prop) or verdict_stance(text, prop)
-            if found:
+            # The lm-eval refusal_rate counts parsing.open_refusal: the judge says refusal there too.
+            refused = open_refusal(text)
+            found = None if refused else explicit_stance(text, prop)
+            belief = None if refused or found else belief_stance(text, prop) or verdict_stance(text, prop)
+            if refused:
+                replies.append(JudgeReply(Stance.REFUSAL, "refusal in the opening and no side taken (open_refusal)"))
+            elif found:
                 replies.append(JudgeReply(found[0], f"explicit phrase: {found[1]!r}"))
             elif belief:
                 replies.append(JudgeReply(belief[0], f"belief or verdict on the proposition: {belief[1]!r}"))

@@ -154,7 +154,7 @@ def test_estimator_conventions():
     clf = OfflineStanceClassifier(similarity_threshold=0.6, embedding_model=False)
     assert clf.get_params() == {"embedding_model": False, "similarity_threshold": 0.6, "margin": 0.05,
                                 "max_sentences": 4, "agree_above": 0.1, "disagree_below": float("-inf"),
-                                "valence_weight": 0.5, "centroids": None, "centroid_margin": 0.1,
+                                "valence_weight": 0.5, "centroids": None, "centroid_margin": 0.06,
                                 "centroid_min_count": 5, "batch_size": 128, "device": None}
     assert not [k for k in vars(clf) if k.endswith("_")]
     assert clone(clf).get_params() == clf.get_params()
