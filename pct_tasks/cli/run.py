@@ -87,6 +87,9 @@ def _prepare(args: argparse.Namespace) -> None:
     from pct_tasks.errors import PctInputError
     from pct_tasks.io.paths import task_dir
 
+    if not args.model:
+        raise PctInputError("pct run needs --model",
+                            hint="e.g. --model pct-synthetic, or --model hf --model_args pretrained=NAME")
     if not args.tasks:
         raise PctInputError("pct run needs --tasks", hint="e.g. --tasks pct (see pct run --help)")
     paths = [p for p in (args.include_path or "").split(os.pathsep) if p]

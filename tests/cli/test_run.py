@@ -152,6 +152,9 @@ def test_unknown_task_names_the_closest(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err == ("pct: error: unknown task 'pct_closd' (fix: did you mean pct_closed, "
                    "pct_closed_base, pct_closed_user_turn?)\n")
+    assert main(["run", "--tasks", "pct_closed"]) == 2
+    assert capsys.readouterr().err == ("pct: error: pct run needs --model (fix: e.g. --model "
+                                       "pct-synthetic, or --model hf --model_args pretrained=NAME)\n")
     assert main(["run", "--model", "pct-synthetic", "--tasks", "pct_nothing_like_it"]) == 2
     assert "unknown task 'pct_nothing_like_it' (fix: pct tasks: pct, pct_closed," in capsys.readouterr().err
 
