@@ -64,8 +64,11 @@ ANSWERS: tuple[Stance, ...] = (
 )
 _ANSWER_INDEX = {stance: i for i, stance in enumerate(ANSWERS)}
 
-#: The stance a logged open answer carries until a judge labels it (not a Stance).
+#: The "not a stance" vocabulary, spelled here only. UNJUDGED: the stance a logged open answer
+#: carries until a judge labels it (not a Stance). NO_STANCE: the comparison class of answers
+#: that take no side (invalid, refusal or none), beside the four answers.
 UNJUDGED = "unjudged"
+NO_STANCE = "no_stance"
 
 
 def stance_or_none(label: str) -> Stance | None:
@@ -81,4 +84,4 @@ CLOSED_LABELS: tuple[Stance, ...] = (*ANSWERS, Stance.INVALID, Stance.REFUSAL)
 #: Labels an open answer can get from a judge.
 JUDGE_LABELS: tuple[Stance, ...] = (*ANSWERS, Stance.NONE, Stance.REFUSAL)
 
-__all__ = ["ANSWERS", "CLOSED_LABELS", "JUDGE_LABELS", "UNJUDGED", "Setting", "Stance", "stance_or_none"]
+__all__ = ["ANSWERS", "CLOSED_LABELS", "JUDGE_LABELS", "NO_STANCE", "UNJUDGED", "Setting", "Stance", "stance_or_none"]

@@ -19,11 +19,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pct_tasks.labels import ANSWERS, Stance
+from pct_tasks.labels import ANSWERS, NO_STANCE, Stance
 from pct_tasks.analysis.frame import UNJUDGED, RunData
 from pct_tasks.tasks.scoring import BOOTSTRAP_ITERS, BOOTSTRAP_SEED, summarise
 
-NO_STANCE = "no_stance"
 #: The sides compared by the distance (a stance's ``direction``).
 SIDES: tuple[str, ...] = ("agree", "disagree", "none")
 #: The classes compared, in display order (disagree side first).

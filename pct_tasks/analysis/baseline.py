@@ -37,7 +37,7 @@ from typing import Any
 
 from pct_tasks.tasks.data import N_PROPOSITIONS
 from pct_tasks.errors import PctInputError
-from pct_tasks.labels import Stance
+from pct_tasks.labels import UNJUDGED, Stance
 
 FORMAT = "pct-baseline"
 VERSION = 2
@@ -50,7 +50,7 @@ STANCE_CODES: dict[str, str] = {
     Stance.INVALID.value: "i",
     Stance.NONE.value: "n",
     Stance.REFUSAL.value: "r",
-    "unjudged": "u",
+    UNJUDGED: "u",
 }
 CODE_STANCES: dict[str, str] = {v: k for k, v in STANCE_CODES.items()}
 MISSING = "."

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from pct_tasks.analysis.display import category_label  # noqa: F401  (re-exported for the plots)
+from pct_tasks.labels import NO_STANCE
 
 #: A single paper column is about 3.4 inches wide; a full page width about 7.
 COLUMN_WIDTH = 3.4
@@ -42,7 +43,7 @@ STANCE_COLOURS: dict[str, str] = {
     "disagree": "#ef8a62",
     "agree": "#67a9cf",
     "strongly_agree": "#2166ac",
-    "no_stance": "#bdbdbd",
+    NO_STANCE: "#bdbdbd",
 }
 
 
