@@ -153,7 +153,7 @@ def _summary(preset: str, docs: pd.DataFrame, pipeline: TropePipeline, runs: lis
     n_unknown = int((docs["stance"] == UNKNOWN).sum())
     unknown_note = (
         f"{n_unknown} of {n_open} open answers have no stance label (no judge has labelled them): their "
-        "tropes are grouped under side 'unknown'. Run `pct judge` (or pass --labels) to split them by stance."
+        f"tropes are grouped under side '{UNKNOWN}'. Run `pct judge` (or pass --labels) to split them by stance."
         if n_unknown else ""
     )
     sentences = pipeline.sentences_

@@ -37,7 +37,7 @@ def model_report(model: str, tropes: pd.DataFrame, members: pd.DataFrame, unknow
     """
     mine = members[members["model"].astype(str) == str(model)]
     uses = mine.groupby("trope_id").size().rename("uses")
-    table = tropes.join(uses, on="trope_id", how="inner").sort_values(["uses", "trope_id"], ascending=[False, True],
+    table = tropes.join(uses, on="trope_id", how="inner").rename_axis(None).sort_values(["uses", "trope_id"], ascending=[False, True],
                                                                       kind="stable")
     lines = [f"# Tropes of {_md(model)}", ""]
     lines.append(f"{len(table)} tropes used by this model; sentences in them: {int(table['uses'].sum()) if len(table) else 0}.")

@@ -101,6 +101,8 @@ def leaderboard(
     if variants is None:
         variants = compass.variant_table(data)
     runs = compass.run_table(variants, n_boot=n_boot, seed=seed)
+    if "run_id" not in runs.columns:  # no complete variant at all (e.g. only unjudged open answers)
+        runs = pd.DataFrame(columns=["run_id", "setting"])
     personas = compass.persona_table(variants, n_boot=200, seed=seed)
     rates = compass.rate_table(data)
     sens = persona_sensitivity(personas) if len(personas) else persona_sensitivity(

@@ -83,6 +83,14 @@ def compute_tables(build: ReportBuild) -> None:
 
     data, opt = build.data, build.options
     vt = compass.variant_table(data)
+    if vt.empty:
+        from pct_tasks.errors import PctInputError
+
+        raise PctInputError(
+            f"nothing to score in {', '.join(data.inputs)}: no complete closed variant (62 answers) "
+            "and no judged open answers",
+            hint="include the closed tasks' samples, or run `pct judge` on the open answers first",
+        )
     t = build.tables
     t["variants"] = vt
     t["personas"] = compass.persona_table(vt, n_boot=opt.n_boot, seed=opt.seed)

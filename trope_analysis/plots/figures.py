@@ -33,7 +33,7 @@ def visualize_bubbles(tropes: pd.DataFrame, title: str = "", top_n: int = 30):
         top_n: tropes shown.
     """
     col = "uses" if "uses" in tropes.columns else "n_docs"
-    top = tropes.sort_values([col, "trope_id"], ascending=[False, True], kind="stable").head(top_n)
+    top = tropes.rename_axis(None).sort_values([col, "trope_id"], ascending=[False, True], kind="stable").head(top_n)
     colours = _section_colours(tropes["section"].astype(str).tolist())
     top = top.assign(_order=top["section"].astype(str).map(list(colours).index)).sort_values(
         ["_order", col, "trope_id"], ascending=[True, False, True], kind="stable")
