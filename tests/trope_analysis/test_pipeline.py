@@ -6,11 +6,17 @@ import numpy as np
 import pytest
 
 from pct_tasks.io.records import read_samples
-from trope_analysis import GroupClusterer, TropeOptions, TropePipeline, justification_table, make_pipeline, mine_tropes
+from tests.trope_analysis._planted import precision_recall
+from trope_analysis import (
+    GroupClusterer,
+    TropeOptions,
+    TropePipeline,
+    justification_table,
+    make_pipeline,
+    mine_tropes,
+)
 from trope_analysis import cluster as cluster_module
 from trope_analysis.report import slug
-
-from tests.trope_analysis._planted import precision_recall
 
 N_PROPOSITIONS = 6
 OPTIONS = TropeOptions(n_resamples=2, n_permutations=200, show_progress_bar=False)

@@ -1,8 +1,7 @@
 import numpy as np
 
-from trope_analysis import GroupClusterer, TropePipeline, TropeRefiner
-
 from tests.trope_analysis.conftest import make_record
+from trope_analysis import GroupClusterer, TropePipeline, TropeRefiner
 
 
 class FakeLM:

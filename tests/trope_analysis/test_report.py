@@ -1,9 +1,15 @@
 """Model text is data: escaped in HTML and markdown, neutralised in CSV; unknown stances said."""
 
-from trope_analysis import GroupClusterer, TropeOptions, TropePipeline, justification_table, mine_tropes, read_labels
-from trope_analysis.report import html_section
-
 from tests.trope_analysis.conftest import make_record
+from trope_analysis import (
+    GroupClusterer,
+    TropeOptions,
+    TropePipeline,
+    justification_table,
+    mine_tropes,
+    read_labels,
+)
+from trope_analysis.report import html_section
 
 EVIL = "<script>alert(1)</script> taxes are theft and must go."
 FORMULA = "=HYPERLINK(\"http://x\") is what markets do best."

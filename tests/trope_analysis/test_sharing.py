@@ -2,10 +2,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tests.trope_analysis.conftest import make_record
 from trope_analysis import GroupClusterer, TropePipeline
 from trope_analysis.sharing import both_sides, jaccard, model_summary, overrepresentation
-
-from tests.trope_analysis.conftest import make_record
 
 TAX = "Taxes pay for the schools of every child in our town."
 MARKET = "Free markets allocate scarce goods better than any planner."
