@@ -74,7 +74,9 @@ def run_ours(docs, cache: Path, n_resamples: int, precision: str = "auto") -> di
 
     sentences = [s for d in per_doc for s in d]
     t = time.perf_counter()
-    emb = pipe.embedder.fit_transform(sentences)
+    # The propositions (and negations) the argument filter compares with, in the same call.
+    extra = pipe._filter_texts(docs["proposition"].astype(str).to_numpy())
+    emb = pipe.embedder.fit_transform(sentences + extra)[: len(sentences)]
     stages["embed"] = time.perf_counter() - t
     t = time.perf_counter()
     pipe.fit(docs, embeddings=emb)

@@ -94,14 +94,20 @@ class TropePipeline(BaseEstimator):
         if missing:
             raise ValueError(f"TropePipeline: the input table lacks columns {missing}; expected {list(COLUMNS)}")
         sentences, doc_index, groups = self._split(docs)
-        embedder = None
+        props = (docs["proposition"] if "proposition" in docs else pd.Series([""] * len(docs))).astype(str).to_numpy()
+        extra = self._filter_texts(props) if len(sentences) else []
         if embeddings is None:
+            # One call for sentences and propositions: a cold run loads the model once.
             embedder = self.embedder if self.embedder is not None else SentenceEmbedder()
-            embeddings = embedder.fit_transform(sentences)
+            vectors = np.asarray(embedder.fit_transform(sentences + extra), dtype=np.float32)
+            embeddings, extra_vectors = vectors[: len(sentences)], vectors[len(sentences):]
+        else:
+            extra_vectors = np.asarray(self.embedder.fit_transform(extra), dtype=np.float32) if (
+                extra and self.embedder is not None) else None
         embeddings = np.asarray(embeddings, dtype=np.float32)
         if len(embeddings) != len(sentences):
             raise ValueError(f"TropePipeline: {len(embeddings)} embeddings for {len(sentences)} sentences")
-        kinds = self._kinds(docs, sentences, doc_index, embeddings, embedder)
+        kinds = self._kinds(props, sentences, doc_index, embeddings, extra, extra_vectors)
         keep = np.flatnonzero(kinds == "argument")
         clusterer = self.clusterer if self.clusterer is not None else GroupClusterer()
         clusterer.fit(embeddings[keep], groups[keep])
@@ -140,22 +146,25 @@ class TropePipeline(BaseEstimator):
         logger.info("%d justifications -> %d sentences in %d groups", len(docs), len(sentences), len(set(groups)))
         return sentences, doc_index, np.asarray(groups, dtype=object)
 
-    def _kinds(self, docs, sentences, doc_index, embeddings, embedder) -> np.ndarray:
+    def _filter_texts(self, props: np.ndarray) -> list[str]:
+        """The propositions and their negations, when the argument filter compares with them."""
+        if self.argument_filter is None or getattr(self.argument_filter, "restatement_similarity", None) is None:
+            return []
+        from trope_analysis.arguments import negation
+
+        unique = sorted(set(props.tolist()))
+        return unique + [negation(p) for p in unique]
+
+    def _kinds(self, props, sentences, doc_index, embeddings, extra, extra_vectors) -> np.ndarray:
         """The argument filter's kind per sentence ("argument" for all without a filter)."""
         if self.argument_filter is None or not len(sentences):
             return np.full(len(sentences), "argument", dtype=object)
-        from trope_analysis.arguments import negation
-
-        props = (docs["proposition"] if "proposition" in docs else pd.Series([""] * len(docs))).astype(str).to_numpy()
-        unique = sorted(set(props.tolist()))
         prop_vectors = None
-        if embedder is None and self.embedder is not None:
-            embedder = self.embedder
-        if embedder is not None and getattr(self.argument_filter, "restatement_similarity", None) is not None:
-            vec = np.asarray(embedder.fit_transform(unique + [negation(p) for p in unique]), dtype=np.float32)
-            index = {p: i for i, p in enumerate(unique)}
+        if extra_vectors is not None and len(extra_vectors) == len(extra):
+            half = len(extra) // 2
+            index = {p: i for i, p in enumerate(extra[:half])}
             rows = np.array([index[p] for p in props[doc_index]], dtype=np.int64)
-            prop_vectors = np.stack([vec[rows], vec[rows + len(unique)]], axis=1)
+            prop_vectors = np.stack([extra_vectors[rows], extra_vectors[rows + half]], axis=1)
         self.argument_filter.fit(sentences, props[doc_index].tolist(), embeddings, prop_vectors)
         return np.asarray(self.argument_filter.kinds_, dtype=object)
 
