@@ -21,20 +21,15 @@ import pandas as pd
 from pct_tasks.errors import PctInputError
 from pct_tasks.io.provenance import run_labels
 from pct_tasks.labels import UNJUDGED, Stance
+from pct_tasks.tasks.parsing import MAX_PARSE_CHARS
 
 #: The stance of an open answer that no judge has labelled (spelled once, in labels).
 UNKNOWN = UNJUDGED
 
 
-def _text_cap() -> int:
-    from pct_tasks.tasks import parsing
-
-    return int(getattr(parsing, "MAX_PARSE_CHARS", 20_000))
-
-
-#: Characters of one answer that trope mining reads (the parser's cap where it has one): a
-#: runaway 50 MB answer costs no more than an ordinary long one. How many were cut is reported.
-MAX_TEXT_CHARS = _text_cap()
+#: Characters of one answer that trope mining reads: the parser's cap, so a runaway 50 MB
+#: answer costs no more than an ordinary long one. How many were cut is reported.
+MAX_TEXT_CHARS = MAX_PARSE_CHARS
 
 #: Columns of the justification table, in order.
 COLUMNS = (

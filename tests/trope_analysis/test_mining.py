@@ -44,7 +44,7 @@ def test_two_runs_of_one_model_stay_apart(hash_embedder, tmp_path):
     records = _records(run_id="run-aaaaaaaaaaaa") + _records(run_id="run-bbbbbbbbbbbb")
     records = [replace(r, doc_key=f"{r.doc_key}/{k}") for k, r in enumerate(records)]
     table = justification_table(records)
-    assert sorted(table["model"].unique()) == ["m1 [run-aaaaaaaa]", "m1 [run-bbbbbbbb]"]
+    assert sorted(table["model"].unique()) == ["m1 [run-aaaa]", "m1 [run-bbbb]"]
     result = mine_tropes(None, tmp_path, OPTIONS, records=records, pipeline=_pipe(hash_embedder))
     assert result.summary["n_models"] == 2
     html = html_section(tmp_path)
