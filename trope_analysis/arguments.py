@@ -46,7 +46,7 @@ consider considering considered important note noting worth crucial essential re
 recognize recognise understand understanding complex complicated nuanced nuance nuances multifaceted
 controversial sensitive debated debate debatable topic topics issue issues matter matters subject
 subjects aspect aspects factors various different diverse differing differently reasonable people
-person individuals individual case cases depends depending context circumstances situation situations
+person case cases depends depending context circumstances situation situations
 ultimately simply clear clearly certain unable cannot fulfill request requests assist help appreciate
 opportunity thank thanks pleasure glad happy welcome hello good evening morning afternoon ladies
 gentlemen everyone audience listeners folks dear friends today here podcast interview reporter

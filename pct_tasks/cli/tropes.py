@@ -26,7 +26,7 @@ def add_parser(sub) -> None:
                    help="embedding precision (auto: bf16 on CPUs with native bf16, else fp32; int8 is "
                         "faster on CPU but less exact)")
     g.add_argument("--distance-threshold", type=float, default=None,
-                   help="default preset: average cosine distance inside a trope (default 0.3; smaller = finer)")
+                   help="default preset: average cosine distance inside a trope (default 0.25; smaller = finer)")
     g.add_argument("--stance-level", choices=("direction", "stance"), default="direction",
                    help="group by agree/disagree (default) or by the four answers")
     g.add_argument("--n-jobs", type=int, default=-1, help="groups clustered in parallel (-1: all cores)")

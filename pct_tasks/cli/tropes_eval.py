@@ -26,7 +26,7 @@ def add_parser(sub) -> None:
     p.add_argument("--precision", choices=("auto", "fp32", "bf16", "int8"), default="auto",
                    help="embedding precision (see pct tropes --help)")
     p.add_argument("--distance-threshold", type=float, default=None,
-                   help="default preset: average cosine distance inside a trope (default 0.3)")
+                   help="default preset: average cosine distance inside a trope (default 0.25)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(handler=run)
 
