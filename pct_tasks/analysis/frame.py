@@ -199,6 +199,12 @@ def load_runs(
         info["samples_per_task"] = {str(t): int(n) for t, n in group.groupby("task", observed=True).size().items()}
         runs[str(run_id)] = info
 
+    judge_status = _judge_status(samples, runs, notes)
+    return RunData(samples, runs, judge_status, notes, paths, incomplete)
+
+
+def _judge_status(samples: pd.DataFrame, runs: Mapping[str, Any], notes: list[str]) -> dict[str, float | None]:
+    """Per run: the share of open answers a judge labelled (None without open answers); notes."""
     judge_status: dict[str, float | None] = {}
     open_rows = samples["setting"] == "open"
     for run_id in runs:
@@ -222,7 +228,7 @@ def load_runs(
                 f"{run_labels(runs)[run_id]}: {judged:.1%} of open answers are judged; "
                 "open results use the judged ones only"
             )
-    return RunData(samples, runs, judge_status, notes, paths, incomplete)
+    return judge_status
 
 
 def _keep_complete(samples: pd.DataFrame, paths: Sequence[str]) -> tuple[pd.DataFrame, dict[str, int], str | None]:
