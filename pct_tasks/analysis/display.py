@@ -59,7 +59,6 @@ COLUMN_LABELS: dict[str, str] = {
     "tvd_ci_high": "TVD CI high",
     "tvd_sd": "TVD s.d.",
     "n_propositions": "Propositions",
-    "parse_rate": "Readable",
     "answer_rate": "Compass answer",
     "refusal_rate": "Refusal",
     "invalid_rate": "Unreadable",

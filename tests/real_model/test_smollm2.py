@@ -60,11 +60,11 @@ def test_parser_on_real_answers(smollm2_run, capsys):
     closed = counts["pct_closed"] + counts["pct_closed_base"]
     answered = sum(closed[s.value] for s in Stance if s.is_answer)
     total = sum(closed.values())
-    print(f"closed parse rate {answered}/{total}, refusals {closed[Stance.REFUSAL.value]}, "
+    print(f"closed answer rate {answered}/{total}, refusals {closed[Stance.REFUSAL.value]}, "
           f"invalid {closed[Stance.INVALID.value]}")
     assert set(closed) <= {s.value for s in Stance}
     with capsys.disabled():
-        print(f"\nSmolLM2 closed parse rate {answered}/{total}")
+        print(f"\nSmolLM2 closed answer rate {answered}/{total}")
 
 
 class _Interrupted(Exception):
