@@ -120,14 +120,17 @@ def test_closed_rates_are_the_hand_labels(real_run, task):
 @pytest.mark.parametrize("task", ["pct_open", "pct_open_base"])
 def test_open_refusal_rate_is_the_hand_labels(real_run, task):
     run, _, _ = real_run
+    from pct_tasks.io.records import read_samples
+
     labels = _labels("open")
-    samples = _samples(run, task)
-    for s in samples:
-        lab = labels[s["doc"]["proposition_id"]]
+    records = [r for r in read_samples(run) if r.task == task]
+    assert len(records) == 62
+    for r in records:
+        lab = labels[r.proposition_id]
         if not lab["parser_disagrees"]:
-            assert (s["stance"] == "refusal") == (lab["label"] == "refusal")
+            assert (r.stance == "refusal") == (lab["label"] == "refusal"), r.proposition_id
     res = _results(run)[task]
-    logged = sum(s["stance"] == "refusal" for s in samples) / 62
+    logged = sum(r.stance == "refusal" for r in records) / 62
     assert res["refusal_rate,none"] == pytest.approx(logged, abs=1e-12)
     known = sum(a["parser_disagrees"] for a in labels.values())
     from_labels = sum(a["label"] == "refusal" for a in labels.values()) / 62
