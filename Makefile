@@ -66,7 +66,7 @@ report: demo
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
-test-slow: $(STAMP)
+test-slow: $(REAL_STAMP)  # the real-model tests need the `real` extra (gguf) to convert SmolLM2
 	$(BIN)/python -m pytest -q -m slow
 
 # Benchmarks (not tests): each prints its figures beside its baseline, measured in the same run.

@@ -47,7 +47,8 @@ def run_smollm2(model: Path, out: Path, tasks: str, metadata: dict, *extra: str,
 
 
 def read_samples(out: Path, task: str) -> list[dict]:
-    (path,) = out.rglob(f"samples_{task}_*.jsonl")
+    # samples_<task>_<timestamp>.jsonl; pct_closed_* would also match pct_closed_base's file.
+    (path,) = (p for p in out.rglob(f"samples_{task}_*.jsonl") if p.name[len(task) + 9:][:1].isdigit())
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
