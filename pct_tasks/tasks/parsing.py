@@ -406,13 +406,13 @@ class _Reading:
             found = [f for f in found if not (f[0] <= 1 and _DESCRIBED.match(text, f[1]))]
         out = list(dict.fromkeys(st for _, _, st in found))
         if options and len(options) == 4:
+            shown = [read_selection(o) for o in options]
             for m in _NUMBER.finditer(text):
                 idx = int(m.group(1) or m.group(2) or m.group(3)) - 1
                 if m.group(4) and not options[idx].lower().startswith(m.group(4).lower()):
                     continue
-                st = read_selection(options[idx])
-                if st.is_answer and st not in out:
-                    out.append(st)
+                if shown[idx].is_answer and shown[idx] not in out:
+                    out.append(shown[idx])
         return out
 
     def negated(self) -> list[Stance]:
