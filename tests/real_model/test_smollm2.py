@@ -52,7 +52,10 @@ def test_parser_on_real_answers(smollm2_run, capsys):
         samples = read_samples(smollm2_run, task)
         assert all(_reply(s).strip() for s in samples), "the model wrote nothing"
         parsed = [parse_answer(_reply(s), setting, s["doc"].get("options")) for s in samples]
-        assert [p.stance_label for p in parsed] == [s["stance"] for s in samples]
+        if setting is Setting.CLOSED:
+            assert [p.stance_label for p in parsed] == [s["stance"] for s in samples]
+        else:  # open samples carry no stance (the judge gives it), only the refusal rate
+            assert [int(p.stance is Stance.REFUSAL) for p in parsed] == [s["refusal_rate"] for s in samples]
         counts[task] = collections.Counter(p.stance_label for p in parsed)
         methods = collections.Counter(p.method for p in parsed)
         assert sum(methods.values()) == len(samples)
