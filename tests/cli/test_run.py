@@ -34,7 +34,7 @@ def test_pct_run_from_another_folder(tmp_path):
     # (its stance comes from the judge).
     assert "Custom kwargs" not in res.stdout + res.stderr
     open_metrics = {k for k in data["results"]["pct_open_base"] if k.endswith(",none")}
-    assert open_metrics == {"answer_rate,none", "answer_rate_stderr,none", "refusal_rate,none",
+    assert open_metrics == {"invalid_rate,none", "invalid_rate_stderr,none", "refusal_rate,none",
                             "refusal_rate_stderr,none"}
     assert re.search(r"\|stance\s+\|[^|]*\|\s*\d", res.stdout)  # the closed task's row has a value
     assert not re.search(r"\|stance\s+\|[^|]*\|\s+\|", res.stdout)  # no blank one
