@@ -22,6 +22,7 @@ LAYERS: dict[str, int] = {
     "pct_tasks.errors": 0,
     "pct_tasks.minilm": 1,
     "pct_tasks.io": 1,
+    "pct_tasks.models": 1,  # obtaining real models (SmolLM2 from PyPI) for runs and tests
     "pct_tasks.tasks": 2,
     # Reading logged samples means reading answers the way the tasks parse them.
     "pct_tasks.io.records": 2,

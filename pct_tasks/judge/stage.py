@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -21,10 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from pct_tasks.errors import PctInputError
-from pct_tasks.labels import Setting, Stance
-
 from pct_tasks.judge import Judge
 from pct_tasks.judge.cache import Judgement, JudgementCache, cache_path, judge_ids, locked, text_hash
+from pct_tasks.labels import Setting, Stance
 
 logger = logging.getLogger(__name__)
 
@@ -248,12 +248,33 @@ def _resolve_judge_id(folders: Iterable[Path], judge_id: str | None, where: str)
     found = sorted({jid for f in folders for jid in judge_ids(f)})
     if judge_id is not None:
         return judge_id
+    found = _without_superseded(found, where)
     if len(found) > 1:
         raise PctInputError(
             f"{where}: judged by several judges ({', '.join(found)})",
             hint="pass judge_id= (or --judge-id) naming one of them",
         )
     return found[0] if found else None
+
+
+def _without_superseded(found: list[str], where: str) -> list[str]:
+    """Drop labels of older offline-judge rule versions when a newer one has labelled the run.
+
+    Upgrading pct-tropes changes the offline judge's id (``offline-v<rules>-<digest>``), so a
+    re-run of ``pct judge`` writes a second labels file beside the old one; the newest rules
+    win, with one line saying which files are ignored.
+    """
+    offline = [(int(m.group(1)), jid) for jid in found if (m := _OFFLINE_ID.match(jid))]
+    if len({v for v, _ in offline}) < 2:
+        return found
+    newest = max(v for v, _ in offline)
+    stale = [jid for v, jid in offline if v < newest]
+    logger.warning("%s: ignoring labels of superseded offline judge rules (%s); delete "
+                   "judgements/<id>.jsonl to remove them", where, ", ".join(stale))
+    return [jid for jid in found if jid not in stale]
+
+
+_OFFLINE_ID = re.compile(r"offline-v(\d+)-")
 
 
 def _labels_for(records: list[Any], judge_id: str | None, where: str) -> dict[int, Stance]:

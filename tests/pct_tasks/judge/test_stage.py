@@ -87,6 +87,29 @@ def test_several_judges_need_a_judge_id(run, offline_classifier):
     assert set(load_judgements(run, judge_id="counting-v1").values()) <= {Stance.AGREE, Stance.DISAGREE}
 
 
+def test_newer_offline_rules_supersede_older_ones(run, caplog):
+    """After an upgrade the old offline labels stay on disk; the newest rules are read."""
+
+    class Offline(CountingJudge):
+        def __init__(self, judge_id, stance):
+            super().__init__()
+            self.judge_id, self.stance = judge_id, stance
+
+        def judge(self, pairs):
+            return [JudgeReply(self.stance, "fixed") for _ in pairs]
+
+    run_judge(run, Offline("offline-v2-aaaaaaaa", Stance.AGREE))
+    run_judge(run, Offline("offline-v10-bbbbbbbb", Stance.DISAGREE))
+    with caplog.at_level("WARNING"):
+        labels = load_judgements(run)
+    assert labels and set(labels.values()) == {Stance.DISAGREE}
+    assert "offline-v2-aaaaaaaa" in caplog.text and "superseded" in caplog.text
+    # A judge of another kind beside them is still ambiguous.
+    run_judge(run, CountingJudge())
+    with pytest.raises(PctInputError, match="judged by several judges"):
+        load_judgements(run)
+
+
 def test_no_judge_yet_gives_no_labels(run):
     assert load_judgements(run) == {}
 
