@@ -30,7 +30,8 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from judge_issuebench import LABEL_MAP, DEFAULT as ISSUEBENCH_REL, classifier_at, read_rows, tune_mask  # noqa: E402
+from judge_issuebench import DEFAULT as ISSUEBENCH_REL
+from judge_issuebench import LABEL_MAP, classifier_at, read_rows, tune_mask  # noqa: E402
 
 LABELS = HERE / "labels" / "open_answers.csv"
 BEFORE = "d876e6f"
@@ -67,9 +68,9 @@ SIDE = {"strongly_agree": 1, "agree": 1, "strongly_disagree": -1, "disagree": -1
 
 
 def scores(gold: list[str], pred: list[str]) -> dict:
-    from pct_tasks.judge.evaluate import collapse, swap_count
-
     from sklearn.metrics import f1_score
+
+    from pct_tasks.judge.evaluate import collapse, swap_count
 
     labels = ["agree", "disagree", "none", "refusal"]
     g = collapse(gold, set(labels))

@@ -11,6 +11,7 @@ import pandas as pd
 
 from pct_tasks.io.paths import slug as paths_slug
 
+
 def slug(value: str) -> str:
     """A file-name-safe form of a model name (``pct_tasks.io.paths.slug``)."""
     return paths_slug(value, default="model")

@@ -5,7 +5,14 @@ other function takes its :class:`RunData` or one of the tables built from it.
 """
 
 from pct_tasks.analysis.agreement import closed_open_tvd, stance_shares
-from pct_tasks.analysis.compass import format_persona_table, persona_table, rate_table, run_table, stance_table, variant_table
+from pct_tasks.analysis.compass import (
+    format_persona_table,
+    persona_table,
+    rate_table,
+    run_table,
+    stance_table,
+    variant_table,
+)
 from pct_tasks.analysis.effects import mixed_effects, ols_effects
 from pct_tasks.analysis.frame import RunData, load_runs
 

@@ -19,8 +19,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pct_tasks.labels import ANSWERS, NO_STANCE, Stance
 from pct_tasks.analysis.frame import UNJUDGED, RunData
+from pct_tasks.labels import ANSWERS, NO_STANCE, Stance
 from pct_tasks.tasks.scoring import BOOTSTRAP_ITERS, BOOTSTRAP_SEED, summarise
 
 #: The sides compared by the distance (a stance's ``direction``).

@@ -35,9 +35,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pct_tasks.tasks.data import N_PROPOSITIONS
 from pct_tasks.errors import PctInputError
 from pct_tasks.labels import UNJUDGED, Stance
+from pct_tasks.tasks.data import N_PROPOSITIONS
 
 FORMAT = "pct-baseline"
 VERSION = 2

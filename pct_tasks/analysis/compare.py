@@ -28,8 +28,8 @@ from typing import Any
 import numpy as np
 
 from pct_tasks.analysis.baseline import CODE_STANCES, MISSING, Baseline
-from pct_tasks.labels import UNJUDGED, Stance
 from pct_tasks.io.outputs import escape_markdown, markdown_table
+from pct_tasks.labels import UNJUDGED, Stance
 from pct_tasks.tasks.scoring import BOOTSTRAP_ITERS, BOOTSTRAP_SEED, percentile_bootstrap
 
 EXIT_PASS, EXIT_FAIL, EXIT_REFUSED = 0, 1, 3

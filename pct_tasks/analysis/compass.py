@@ -22,10 +22,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from pct_tasks.analysis.frame import ANSWER_INDEX, UNJUDGED, RunData
+from pct_tasks.labels import Stance
 from pct_tasks.tasks import scoring
 from pct_tasks.tasks.data import category_labels, personas
-from pct_tasks.labels import Stance
-from pct_tasks.analysis.frame import ANSWER_INDEX, UNJUDGED, RunData
 
 VARIANT_KEYS = ["run_id", "setting", "category", "persona", "template_id", "variant"]
 PERSONA_KEYS = ["run_id", "setting", "category", "persona"]

@@ -32,9 +32,9 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from pct_tasks.tasks.data import propositions, scoring_constants
 from pct_tasks.analysis.compass import AXES, answer_indices
 from pct_tasks.analysis.frame import RunData
+from pct_tasks.tasks.data import propositions, scoring_constants
 
 CORRECTIONS = ("none", "bh")
 BASE = "base"

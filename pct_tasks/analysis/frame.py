@@ -21,8 +21,8 @@ from typing import Any
 import pandas as pd
 
 from pct_tasks.errors import PctInputError
-from pct_tasks.labels import UNJUDGED, Stance
 from pct_tasks.io.provenance import describe_run, run_labels
+from pct_tasks.labels import UNJUDGED, Stance
 from pct_tasks.tasks.data import N_PROPOSITIONS
 from pct_tasks.tasks.scoring import incomplete_line
 

@@ -23,11 +23,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pct_tasks.tasks import scoring
 from pct_tasks.analysis import agreement, compass
 from pct_tasks.analysis.frame import RunData
 from pct_tasks.errors import PctInputError
 from pct_tasks.io.outputs import markdown_table
+from pct_tasks.tasks import scoring
 
 COLUMNS: tuple[str, ...] = (
     "rank", "model", "backend", "n", "answer_rate", "refusal_rate", "invalid_rate",

@@ -37,8 +37,8 @@ def add_parser(sub) -> None:
 def run(args) -> int:
     import json
 
-    from pct_tasks.judge.stage import make_judge, run_judge
     from pct_tasks.io.records import find_sample_files
+    from pct_tasks.judge.stage import make_judge, run_judge
 
     find_sample_files(args.runs)  # fail on a bad path before loading a judge model
     kwargs = {}

@@ -22,9 +22,8 @@ from typing import Any
 import numpy as np
 
 from pct_tasks.errors import PctInputError
-from pct_tasks.labels import JUDGE_LABELS, Stance
-
 from pct_tasks.judge import Judge
+from pct_tasks.labels import JUDGE_LABELS, Stance
 from pct_tasks.metrics import SCORE_NAMES, bootstrap_intervals, confusion, format_confusion, scores
 
 VOCABULARY = tuple(s.value for s in JUDGE_LABELS)

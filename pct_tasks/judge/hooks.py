@@ -22,10 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from pct_tasks.errors import PctInputError
-from pct_tasks.labels import Stance
-
 from pct_tasks.judge.cache import text_hash
 from pct_tasks.judge.prompt import SYSTEM_PROMPT, parse_reply, user_text
+from pct_tasks.labels import Stance
 
 
 def make_doc(proposition_id: int, proposition: str, answer: str) -> dict[str, Any]:

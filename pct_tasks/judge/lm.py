@@ -17,9 +17,8 @@ from typing import Any
 
 from pct_tasks.errors import PctInputError
 from pct_tasks.io.paths import slug
-
-from pct_tasks.judge.prompt import PROMPT_VERSION, JudgeReply, parse_reply
 from pct_tasks.judge.hooks import make_doc
+from pct_tasks.judge.prompt import PROMPT_VERSION, JudgeReply, parse_reply
 
 TASK = "pct_open_judge"
 

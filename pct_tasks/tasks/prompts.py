@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pct_tasks.tasks.data import Persona, answer_format, templates
 from pct_tasks.labels import Setting
+from pct_tasks.tasks.data import Persona, answer_format, templates
 
 
 def format_options(options: Sequence[str]) -> str:

@@ -21,15 +21,11 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
 
 import numpy as np
 
+from pct_tasks.metrics import BOOTSTRAP_ITERS, BOOTSTRAP_SEED, Interval, percentile_bootstrap
 from pct_tasks.tasks.data import N_PROPOSITIONS, propositions, scoring_constants
-
-#: Bootstrap settings used for the task metrics (recorded in the results via metadata).
-BOOTSTRAP_ITERS = 2000
-BOOTSTRAP_SEED = 1234
 
 
 @dataclass(frozen=True)
@@ -122,54 +118,6 @@ class AxisSummary:
     ci_low: float
     ci_high: float
     n_variants: int
-
-
-@dataclass(frozen=True)
-class Interval:
-    """A percentile bootstrap interval of a statistic, and the bootstrap standard error."""
-
-    low: Any  # float, or an array for a statistic with several outputs
-    high: Any
-    se: Any
-
-
-def percentile_bootstrap(
-    samples: Sequence[Any] | np.ndarray,
-    statistic: Any = np.mean,
-    *,
-    n_boot: int = BOOTSTRAP_ITERS,
-    seed: int = BOOTSTRAP_SEED,
-    level: float = 0.95,
-) -> Interval:
-    """The project's one bootstrap: seeded percentile intervals from ``scipy.stats.bootstrap``.
-
-    Args:
-        samples: one array (resampled along its last axis), or a tuple of arrays of equal
-            length resampled together (paired rows, e.g. gold and predicted labels).
-        statistic: a function of the sample(s); vectorised when it takes ``axis`` (like
-            ``np.mean``); it may return several values (an array), each with its interval.
-        n_boot: resamples; seed: the generator's seed; level: the interval's coverage.
-
-    Returns:
-        An :class:`Interval`. With fewer than two rows the interval collapses onto the
-        statistic of the data (se 0).
-    """
-    from scipy.stats import bootstrap
-
-    arrays = tuple(np.asarray(a) for a in samples) if isinstance(samples, (tuple, list)) else (
-        np.asarray(samples),)
-    if arrays[0].shape[-1] < 2 or n_boot < 1:
-        value = np.asarray(statistic(*arrays), dtype=float)
-        out = value if value.ndim else float(value)
-        return Interval(out, out, np.zeros_like(value) if value.ndim else 0.0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        res = bootstrap(arrays, statistic, n_resamples=int(n_boot), confidence_level=level,
-                        method="percentile", paired=len(arrays) > 1, axis=-1,
-                        rng=np.random.default_rng(seed))
-    low, high, se = res.confidence_interval.low, res.confidence_interval.high, res.standard_error
-    if np.ndim(low) == 0:
-        return Interval(float(low), float(high), float(se))
-    return Interval(np.asarray(low), np.asarray(high), np.asarray(se))
 
 
 def summarise(

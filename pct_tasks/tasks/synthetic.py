@@ -36,8 +36,8 @@ from importlib import resources
 from statistics import NormalDist
 from typing import Any
 
-from pct_tasks.tasks.data import option_texts, propositions
 from pct_tasks.labels import ANSWERS, UNJUDGED, Setting, Stance
+from pct_tasks.tasks.data import option_texts, propositions
 
 MODEL_NAME = "pct-synthetic"
 NONE_BAND = 0.12

@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from pct_tasks.tasks import prompts
-from pct_tasks.tasks.data import BASE, Persona, option_texts, persona_categories, personas, propositions
 from pct_tasks.errors import PctInputError
 from pct_tasks.labels import Setting
+from pct_tasks.tasks import prompts
+from pct_tasks.tasks.data import BASE, Persona, option_texts, persona_categories, personas, propositions
 
 OPTION_SEED = 20240612
 DOC_ORDER_SEED = 7

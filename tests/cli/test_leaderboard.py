@@ -50,8 +50,8 @@ def test_leaderboard_descending_and_bad_sort(two_runs, capsys):
 
 
 def test_cli_sort_keys_mirror_the_library():
-    from pct_tasks.cli import leaderboard as cli
     from pct_tasks.analysis.leaderboard import SORT_KEYS
+    from pct_tasks.cli import leaderboard as cli
 
     assert cli.SORT_KEYS == SORT_KEYS
 
@@ -62,7 +62,6 @@ def test_leaderboard_without_base_tasks_names_its_reference():
 
     from pct_tasks.analysis import compass, load_runs
     from pct_tasks.analysis.leaderboard import leaderboard, to_markdown
-
     from tests.pct_tasks.analysis.synth import synthetic_records
 
     records = synthetic_records(categories=["political_orientation"], templates=[0, 1])

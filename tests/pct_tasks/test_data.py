@@ -1,7 +1,7 @@
 from collections import Counter
 
-from pct_tasks.tasks import data
 from pct_tasks.labels import ANSWERS, Stance
+from pct_tasks.tasks import data
 from pct_tasks.tasks.variants import build_docs, variants
 
 

@@ -1,6 +1,5 @@
-import pytest
-
 import numpy as np
+import pytest
 
 from pct_tasks.tasks.scoring import (
     coordinates,

@@ -5,8 +5,8 @@ from collections import Counter
 
 import pytest
 
-from pct_tasks.labels import Stance
 from pct_tasks.io.records import iter_samples, read_samples
+from pct_tasks.labels import Stance
 from pct_tasks.tasks.scoring import summarise, variant_coordinates
 from pct_tasks.tasks.synthetic import expected_label
 from pct_tasks.tasks.variants import build_docs

@@ -21,7 +21,6 @@ def main_data(main_run):
 def judged_data():
     """In-memory records with a perfect judge on the open answers (no files)."""
     from pct_tasks.analysis import load_runs
-
     from tests.pct_tasks.analysis.synth import synthetic_records
 
     return load_runs([], records=synthetic_records(categories=["political_orientation", "gender"],

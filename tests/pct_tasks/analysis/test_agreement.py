@@ -4,7 +4,6 @@ import numpy as np
 import pytest
 
 from pct_tasks.analysis import agreement, load_runs
-
 from tests.pct_tasks.analysis.synth import synthetic_records
 
 

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from pct_tasks.tasks import scoring
 from pct_tasks.analysis import compass
 from pct_tasks.labels import Stance
+from pct_tasks.tasks import scoring
 
 
 def test_variant_coordinates_are_the_scoring_formula(main_data):
@@ -66,7 +66,6 @@ def test_unjudged_open_answers_are_reported(main_data):
 def test_incomplete_variants_are_left_out_with_one_line():
     """A variant cut short (--limit, one shard) has no coordinates; one note says so."""
     from pct_tasks.analysis import load_runs
-
     from tests.pct_tasks.analysis.synth import synthetic_records
 
     records = synthetic_records(categories=["gender"], templates=[0, 1], settings=("closed",))
@@ -91,7 +90,6 @@ def test_a_run_with_no_complete_variant_is_refused():
 
     from pct_tasks.analysis import load_runs
     from pct_tasks.errors import PctInputError
-
     from tests.pct_tasks.analysis.synth import synthetic_records
 
     records = [r for r in synthetic_records(categories=["gender"], templates=[0], settings=("closed",))

@@ -68,7 +68,6 @@ def test_mixed_model_agrees_with_ols(main_data, ols):
 def test_mixed_model_fits_the_quick_subset():
     """One template (the quick subset): no template variance to fit, and no crash (issue 13.3)."""
     from pct_tasks.analysis import load_runs
-
     from tests.pct_tasks.analysis.synth import synthetic_records
 
     data = load_runs([], records=synthetic_records(subset="quick"))

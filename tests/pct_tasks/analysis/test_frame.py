@@ -4,7 +4,6 @@ import pytest
 
 from pct_tasks.analysis import load_runs
 from pct_tasks.errors import PctInputError
-
 from tests.pct_tasks.analysis import runs
 
 

@@ -10,7 +10,6 @@ import pytest
 from pct_tasks.judge import LMJudge, load_judgements, make_judge, run_judge
 from pct_tasks.judge.cache import JudgementCache
 from pct_tasks.labels import Stance
-
 from tests.pct_tasks.judge.mock_openai import MockChatServer
 from tests.pct_tasks.judge.synthetic_run import write_run
 

@@ -17,7 +17,6 @@ from pct_tasks.judge.offline import (
 )
 from pct_tasks.labels import Stance
 from pct_tasks.tasks.variants import build_docs
-
 from tests.pct_tasks.judge.synthetic_run import truth
 
 

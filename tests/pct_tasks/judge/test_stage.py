@@ -8,7 +8,6 @@ from pct_tasks.errors import PctInputError
 from pct_tasks.judge import JudgeReply, judged_records, load_judgements, run_judge
 from pct_tasks.judge.cache import Judgement, JudgementCache, text_hash
 from pct_tasks.labels import Stance
-
 from tests.pct_tasks.judge.synthetic_run import truth, write_run
 
 

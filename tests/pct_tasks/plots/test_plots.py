@@ -6,9 +6,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Ellipse
 
 from pct_tasks.analysis import agreement, compass, effects, load_runs
-from pct_tasks.io.outputs import figure_bytes
 from pct_tasks.analysis.plots import plot_compass, plot_effect_heatmap, plot_stance_bars, plot_tvd
-
+from pct_tasks.io.outputs import figure_bytes
 from tests.pct_tasks.analysis.synth import synthetic_records
 
 
@@ -88,9 +87,9 @@ def test_dollar_signs_in_names_do_not_break_figures(data):
 
 
 def test_natural_order_of_persona_values():
-    from pct_tasks.analysis.display import persona_rank, sort_personas
-
     import pandas as pd
+
+    from pct_tasks.analysis.display import persona_rank, sort_personas
 
     pairs = [("political_orientation", "far right"), ("cls", "upper class"), ("age", "81"),
              ("political_orientation", "mainstream left"), ("cls", "upper middle class"),
