@@ -30,7 +30,7 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from judge_issuebench import DEFAULT as ISSUEBENCH_REL
+from judge_issuebench import DEFAULT as ISSUEBENCH_REL  # noqa: E402
 from judge_issuebench import LABEL_MAP, classifier_at, read_rows, tune_mask  # noqa: E402
 
 LABELS = HERE / "labels" / "open_answers.csv"
@@ -76,7 +76,7 @@ def scores(gold: list[str], pred: list[str]) -> dict:
     g = collapse(gold, set(labels))
     p = collapse(pred, set(labels))
     swaps, sided = swap_count(gold, pred)
-    conf = {gl: {pl: sum(1 for a, b in zip(g, p) if a == gl and b == pl) for pl in labels} for gl in labels}
+    conf = {gl: {pl: sum(1 for a, b in zip(g, p, strict=True) if a == gl and b == pl) for pl in labels} for gl in labels}
     return {"n": len(g), "macro_f1": float(f1_score(g, p, labels=labels, average="macro", zero_division=0)),
             "accuracy": float(np.mean(np.array(g) == np.array(p))), "swaps": swaps, "n_sided": sided,
             "swap_rate": swaps / sided if sided else 0.0, "confusion": conf}
@@ -103,10 +103,10 @@ def main() -> None:
     tune = tune_mask(ib)
 
     sets = {
-        "IssueBench tune": ([(r["topic_pro"], r["response_text"]) for r, t in zip(ib, tune) if t],
-                            [g for g, t in zip(ib_gold, tune) if t]),
-        "IssueBench test (held out)": ([(r["topic_pro"], r["response_text"]) for r, t in zip(ib, tune) if not t],
-                                       [g for g, t in zip(ib_gold, tune) if not t]),
+        "IssueBench tune": ([(r["topic_pro"], r["response_text"]) for r, t in zip(ib, tune, strict=True) if t],
+                            [g for g, t in zip(ib_gold, tune, strict=True) if t]),
+        "IssueBench test (held out)": ([(r["topic_pro"], r["response_text"]) for r, t in zip(ib, tune, strict=True) if not t],
+                                       [g for g, t in zip(ib_gold, tune, strict=True) if not t]),
     }
     for split in ("dev", "heldout"):
         rows = [r for r in pct if r["split"] == split]
