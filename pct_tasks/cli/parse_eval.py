@@ -17,6 +17,8 @@ column (optional) gives the options in the order shown (a JSON list, or one per 
 
 def add_parser(sub) -> None:
     p = sub.add_parser("parse-eval", help="score the closed-answer parser against hand labels in a CSV",
+                       description="Score the closed-answer parser on labelled answers: accuracy, "
+                                   "macro-F1, refusal F1 and a confusion matrix, with bootstrap intervals.",
                        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("csv", help="CSV file with one answer per row")
     p.add_argument("--text-column", required=True, help="column holding the model's answer")

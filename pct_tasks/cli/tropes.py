@@ -51,6 +51,7 @@ def run(args) -> int:
     import sys
 
     from trope_analysis import TropeOptions, TropeRefiner, mine_tropes, read_labels
+    from trope_analysis.report import plural
 
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="%(message)s")
     logging.getLogger("trope_analysis").setLevel(logging.WARNING if args.quiet else logging.INFO)
@@ -68,20 +69,18 @@ def run(args) -> int:
     )
     result = mine_tropes(args.runs, args.out, options, labels=labels, judge_id=args.judge_id, refiner=refiner)
     s = result.summary
-    print(f"{s['n_tropes']} tropes from {s['n_sentences']} sentences of {s['n_docs']} justifications "
-          f"({plural(s['n_models'], 'model')}) -> {result.out_dir} ({state_line(result)})")
+    print(f"{plural(s['n_tropes'], 'trope')} from {plural(s['n_sentences'], 'sentence')} of "
+          f"{plural(s['n_docs'], 'justification')} ({plural(s['n_models'], 'model')}) -> {result.out_dir} "
+          f"({state_line(result)})")
     if s.get("unknown_note"):
         print(f"note: {s['unknown_note']}", file=sys.stderr)
     return 0
 
 
-def plural(n: int, word: str) -> str:
-    """ "1 model", "2 models" """
-    return f"{n:,} {word}" + ("" if n == 1 else "s")
-
-
 def state_line(result) -> str:
     """What happened to the output folder, in words."""
+    from trope_analysis.report import plural
+
     if result.up_to_date:
         return f"up to date: all {len(result.skipped)} files were already there for these inputs and settings"
     if not result.skipped:

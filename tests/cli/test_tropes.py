@@ -29,12 +29,13 @@ def test_pct_tropes_runs_and_resumes(small_run, tmp_path, embedding_cache, capsy
             "--permutations", "50", "--stability", "2", "--n-jobs", "1", "--quiet"]
     assert main(argv) == 0
     first = capsys.readouterr().out
-    assert "tropes from" in first and "files written" in first
+    assert "justifications (1 model)" in first and "files written" in first
     summary = json.loads((tmp_path / "out" / "summary.json").read_text())
     # 240 answers, of which 4 were unreadable (invalid): 236 justifications.
     assert summary["n_docs"] == 236 and summary["n_tropes"] > 0
     assert main(argv) == 0
-    assert "(up to date)" in capsys.readouterr().out
+    again = capsys.readouterr().out
+    assert "(up to date: all" in again and "1 tropes" not in again
 
 
 def test_malformed_samples_give_one_clear_line(small_run, tmp_path, capsys):

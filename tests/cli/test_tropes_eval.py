@@ -16,7 +16,7 @@ DATA = Path(__file__).parents[1] / "trope_analysis" / "data"
 def test_tropes_eval_json(embedding_cache, capsys):
     argv = ["tropes-eval", "argkp", "--arguments", str(DATA / "argkp_arguments.csv"),
             "--key-points", str(DATA / "argkp_key_points.csv"), "--labels", str(DATA / "argkp_labels.csv"),
-            "--cache-dir", str(embedding_cache), "--min-cluster-size", "3", "--json"]
+            "--cache-dir", str(embedding_cache), "--json"]
     assert main(argv) == 0
     scores = json.loads(capsys.readouterr().out)
     assert {"ari", "v_measure", "coverage", "clustered", "n_clusters"} <= set(scores)

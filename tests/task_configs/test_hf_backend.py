@@ -75,7 +75,8 @@ def test_persona_in_the_system_turn(tiny_models, tmp_path, capsys):
     assert len(samples) == 4 * 1 * 2  # political orientation x template 0 x 2 propositions
     for s in samples:
         doc = s["doc"]
-        assert _prompt(s) == (f"<|system|>\n{doc['system_text']}\n\n\n<|user|>\n{doc['user_text']}\n"
+        # The system turn is exactly the document's system_text (no separator appended).
+        assert _prompt(s) == (f"<|system|>\n{doc['system_text']}\n<|user|>\n{doc['user_text']}\n"
                               "<|assistant|>\n")
         assert s["stance"] in {"strongly_disagree", "disagree", "agree", "strongly_agree", "invalid", "refusal"}
     assert "warning" not in capsys.readouterr().out
