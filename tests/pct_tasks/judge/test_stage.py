@@ -123,6 +123,24 @@ def test_a_second_run_with_the_same_answers_is_copied_not_judged(tmp_path):
     assert len(load_judgements(b)) == 62
 
 
+def test_summary_counts_unreadable_replies_and_answers_apart(tmp_path):
+    """Issue 14.2: one unreadable reply shared by two answers is 1 reply, 2 answers."""
+    a = write_run(tmp_path / "a", templates=(0,), personas=["18"])
+    b = write_run(tmp_path / "b", templates=(0,), personas=["18"])
+
+    class Garbled(CountingJudge):
+        judge_id = "garbled-v1"
+
+        def judge(self, pairs):
+            self.seen += len(pairs)
+            return [JudgeReply(None, "", error="unreadable") for _ in pairs]
+
+    judge = Garbled()
+    summary = run_judge([a, b], judge)
+    assert judge.seen == 62  # the two runs share their 62 answers: each is asked once
+    assert (summary.n_failed_replies, summary.n_failed) == (62, 124)
+
+
 def test_empty_answers_are_none_without_a_call(tmp_path):
     from pct_tasks.tasks.variants import build_docs
 
