@@ -22,10 +22,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+from pct_tasks.analysis.display import sort_personas
 from pct_tasks.analysis.frame import ANSWER_INDEX, UNJUDGED, RunData
 from pct_tasks.labels import Stance
 from pct_tasks.tasks import scoring
-from pct_tasks.tasks.data import category_labels, personas
+from pct_tasks.tasks.data import category_labels
 
 VARIANT_KEYS = ["run_id", "setting", "category", "persona", "template_id", "variant"]
 PERSONA_KEYS = ["run_id", "setting", "category", "persona"]
@@ -96,10 +97,10 @@ def persona_table(
 ) -> pd.DataFrame:
     """Per persona value (base included): mean coordinates and a bootstrap interval over templates.
 
-    Rows are in run, setting and persona order (the base case last); ``answer_rate`` is the
+    Rows are in run and setting order, then persona values in their natural order with the base
+    case first (``display.sort_personas``, the order the report uses); ``answer_rate`` is the
     share of the value's answers that are one of the four compass answers.
     """
-    order = {(p.category, p.value): i for i, p in enumerate(personas())}
     rows = []
     for keys, group in variants.groupby(PERSONA_KEYS, sort=True):
         row = dict(zip(PERSONA_KEYS, keys, strict=True))
@@ -108,13 +109,12 @@ def persona_table(
             row.update(_summary_columns(group[axis], axis, n_boot, seed))
         row["n_templates"] = len(group)
         row["answer_rate"] = float(group["n_valid"].sum() / group["n_docs"].sum())
-        row["_order"] = order.get((row["category"], row["persona"]), len(order))
         rows.append(row)
     cols = ["run_id", "model", "setting", "category", "persona"]
     out = pd.DataFrame(rows)
     if out.empty:
         return out
-    out = out.sort_values(["run_id", "setting", "_order"], kind="stable").drop(columns="_order")
+    out = sort_personas(out, before=("run_id", "setting"))
     return out[cols + [c for c in out.columns if c not in cols]].reset_index(drop=True)
 
 

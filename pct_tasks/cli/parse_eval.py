@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from pct_tasks.cli.labelled_csv import add_labelled_csv_arguments, read_labelled_csv
+
 EXAMPLES = """\
 examples:
   pct parse-eval answers.csv --text-column completion --label-column label
@@ -20,21 +22,15 @@ def add_parser(sub) -> None:
                        description="Score the closed-answer parser on labelled answers: accuracy, "
                                    "macro-F1, refusal F1 and a confusion matrix, with bootstrap intervals.",
                        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("csv", help="CSV file with one answer per row")
-    p.add_argument("--text-column", required=True, help="column holding the model's answer")
-    p.add_argument("--label-column", required=True, help="column holding the gold label")
+    add_labelled_csv_arguments(p, text_help="column holding the model's answer",
+                               json_keys="n, accuracy, macro_f1, refusal_f1, confusion, ci, ...")
     p.add_argument("--options-column", default=None, help="column holding the options as shown")
-    p.add_argument("--n-boot", type=int, default=1000, help="bootstrap resamples (default 1000)")
-    p.add_argument("--seed", type=int, default=0, help="bootstrap seed")
-    p.add_argument("--json", action="store_true",
-                   help="print one JSON object (n, accuracy, macro_f1, refusal_f1, confusion, ci, ...)")
     p.set_defaults(handler=run)
 
 
 def run(args) -> int:
     import json
 
-    from pct_tasks.cli.judge_eval import read_labelled_csv
     from pct_tasks.tasks.parse_eval import check_gold, evaluate_parser, format_report, read_options
 
     texts, raw_gold, shown = read_labelled_csv(args.csv, args.text_column, args.label_column, args.options_column)

@@ -45,6 +45,16 @@ def test_compass_prints_the_persona_table(main_run, capsys):
     assert "incomplete" not in out
 
 
+def test_compass_rows_follow_the_natural_persona_order(main_run, capsys):
+    """No persona first, then far left .. far right (as the report orders them), not the study order."""
+    assert main(["compass", str(main_run)]) == 0
+    rows = [line.split(" | ")[2] for line in capsys.readouterr().out.splitlines()
+            if line.startswith("| ") and " | closed | " in line]
+    assert rows[0] == "no persona"
+    orientation = [r.split(": ")[1] for r in rows if r.startswith("Political orientation")]
+    assert orientation == ["far left", "mainstream left", "mainstream right", "far right"]
+
+
 def _incomplete_lines(text: str) -> list[str]:
     return [line for line in text.splitlines() if "incomplete" in line]
 

@@ -130,6 +130,29 @@ def test_lm_eval_cli_is_the_one_we_wrote_for():
     assert run.get_default("func") == Run._execute
 
 
+def test_only_our_folders_are_indexed_when_only_our_tasks_run():
+    """Fails when lm-eval stops building its TaskManager the way the guarded swap relies on."""
+    import lm_eval.tasks
+
+    from pct_tasks.cli import run
+    from pct_tasks.io.paths import task_dir
+
+    assert run.can_skip_builtin_index()
+    folders = [str(task_dir())]
+    assert run.all_tasks_in(["pct_closed,pct_open_base"], folders)
+    assert not run.all_tasks_in(["pct_closed", "hellaswag"], folders)
+    original = lm_eval.tasks.TaskManager
+    with run._index_given_folders_only(True):
+        from lm_eval.config.evaluate_config import EvaluatorConfig
+
+        cfg = EvaluatorConfig(tasks=["pct_closed_base"], include_path=folders, model="dummy")
+        manager = cfg.process_tasks()
+        assert set(manager.all_tasks) == run.task_names(tuple(folders))  # no built-in task
+    assert lm_eval.tasks.TaskManager is original
+    with run._index_given_folders_only(False):
+        assert lm_eval.tasks.TaskManager is original
+
+
 def _in_process(code, tmp_path):
     return subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True,
                           env={**os.environ, "PYTHONPATH": str(REPO)}, timeout=300)
