@@ -305,7 +305,8 @@ _NEGATED = re.compile(
     re.I,
 )
 _DESCRIBED = re.compile(r"(?:strongly\W{1,3})?(?:dis)?agree\b[\"'”*]{0,3}\s{0,2}:", re.I)
-_NOT_BEFORE = re.compile(r"(?:\b(?:not|never|cannot|whether|if)|n['’]t)\s{1,3}(?:(?!but\b|and\b|so\b)\w{1,12}\s{1,3}){0,2}$",
+# Up to two words between the negation and the option, contractions included ("not sure if I'd agree").
+_NOT_BEFORE = re.compile(r"(?:\b(?:not|never|cannot|whether|if)|n['’]t)\s{1,3}(?:(?!but\b|and\b|so\b)[\w'’]{1,12}\s{1,3}){0,2}$",
                          re.I)
 _NEGATED_NOT_A_SIDE = re.compile(r"\s{0,3}(?:with\s{1,3}(?:any|either|one|all)\b|more\b)", re.I)
 # "(Option 1)", "(4)", a bare "option 2", or "3) Ag" cut off at the end: only with the options known.

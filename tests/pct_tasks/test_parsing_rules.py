@@ -31,6 +31,10 @@ MAIN = ["Strongly disagree", "Disagree", "Agree", "Strongly agree"]
     ("I cannot agree with the proposition that markets are always right.", D),
     ("I would not say I agree with this proposition.", D),
     ("I don't disagree with the proposition.", A),
+    # SmolLM2-135M-Instruct's hedge: doubt about a side, with a contraction between, is no side
+    ("I'm not sure if I'd agree with your statement.", INV),
+    ("I don't think I'd agree.", INV),
+    ("I'd agree with this.", A),
     ("I would not strongly agree with it; it depends on the context.", INV),  # not a side
     ("I don't think I can agree with any of them.", R),
     # whole words: nouns and other forms are not options
