@@ -63,8 +63,10 @@ report: demo
 	@echo "open $(RUNS)/demo-report/report.html"
 
 # The offline suite (tests marked `slow` excluded, see pyproject); CI runs both targets.
+# Test modules are spread over up to 4 worker processes (pytest-xdist; one per core); the
+# lm-eval runs that many modules read are made once and shared (tests/conftest.py: build_once).
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --maxprocesses 4 --dist loadscope
 
 test-slow: $(REAL_STAMP)  # the real-model tests need the `real` extra (gguf) to convert SmolLM2
 	$(BIN)/python -m pytest -q -m slow

@@ -22,13 +22,34 @@ def run_pct(argv: list[str]) -> int:
     return main(["run", *argv])
 
 
+def build_once(tmp_path_factory, name: str, build) -> Path:
+    """The folder ``name``, made by ``build(folder)`` once per test session, also when pytest-xdist
+    runs the tests in several worker processes (they share the folder; a file lock makes the
+    others wait for the first). Treat it as read-only: copy it before damaging files."""
+    from filelock import FileLock
+
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # shared by the workers of this session
+    folder = root / f"shared-{name}"
+    done = root / f"shared-{name}.complete"  # beside the folder, so copies of it stay clean
+    with FileLock(str(folder) + ".lock"):
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(parents=True)
+            build(folder)
+            done.touch()
+    return folder
+
+
 @pytest.fixture(scope="session")
 def _synthetic_full_run(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("synthetic-full")
-    rc = run_pct(["--model", "pct-synthetic", "--model_args", "seed=0", "--tasks", "pct",
-                  "--log_samples", "--output_path", str(out)])
-    assert rc == 0
-    return out
+    def build(out: Path) -> None:
+        rc = run_pct(["--model", "pct-synthetic", "--model_args", "seed=0", "--tasks", "pct",
+                      "--log_samples", "--output_path", str(out)])
+        assert rc == 0
+
+    return build_once(tmp_path_factory, "synthetic-full", build)
 
 
 @pytest.fixture

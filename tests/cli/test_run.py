@@ -52,15 +52,21 @@ def test_tasks_dir_feeds_stock_lm_eval(tmp_path):
         assert task in ls.stdout
 
 
-def test_user_errors_are_one_line(tmp_path):
-    res = _pct(["run", "--model", "pct-synthetic", "--tasks", "pct_closed",
-                "--metadata", json.dumps({"categories": ["religion"]})], cwd=tmp_path)
-    assert res.returncode != 0
-    assert "unknown persona categories ['religion']" in res.stdout + res.stderr
-    res = _pct(["run", "--model", "no-such-model", "--tasks", "pct_closed"], cwd=tmp_path)
-    assert res.returncode == 2
-    assert "pct: error: Attempted to load model 'no-such-model'" in res.stderr
-    assert "choose --model from:" in res.stderr and "Traceback" not in res.stderr
+def test_user_errors_are_one_line(tmp_path, capsys, monkeypatch):
+    """In-process (the installed `pct` script is exercised by test_pct_run_from_another_folder)."""
+    from pct_tasks.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    rc = main(["run", "--model", "pct-synthetic", "--tasks", "pct_closed",
+               "--metadata", json.dumps({"categories": ["religion"]})])
+    out = capsys.readouterr()
+    assert rc == 2
+    assert "unknown persona categories ['religion']" in out.out + out.err
+    assert main(["run", "--model", "no-such-model", "--tasks", "pct_closed"]) == 2
+    err = capsys.readouterr().err
+    assert "pct: error: Attempted to load model 'no-such-model'" in err
+    assert "choose --model from:" in err and "Traceback" not in err
+    assert len([line for line in err.splitlines() if "error" in line.lower()]) == 1  # lm-eval's INFO lines aside
 
 
 @pytest.fixture(scope="module")

@@ -31,14 +31,17 @@ _made: dict[str, Path] = {}
 def get(tmp_path_factory, name: str) -> Path:
     if name not in _made:
         from pct_tasks.cli import main
+        from tests.conftest import build_once
 
         spec = RUNS[name]
-        out = tmp_path_factory.mktemp(f"run-{name}")
-        rc = main(["run", "--model", "pct-synthetic", "--model_args", spec["model_args"],
-                   "--tasks", spec["tasks"], "--log_samples", "--output_path", str(out),
-                   "--metadata", json.dumps(spec["metadata"])])
-        assert rc == 0, f"pct run for the {name} fixture failed"
-        _made[name] = out
+
+        def build(out: Path) -> None:
+            rc = main(["run", "--model", "pct-synthetic", "--model_args", spec["model_args"],
+                       "--tasks", spec["tasks"], "--log_samples", "--output_path", str(out),
+                       "--metadata", json.dumps(spec["metadata"])])
+            assert rc == 0, f"pct run for the {name} fixture failed"
+
+        _made[name] = build_once(tmp_path_factory, f"run-{name}", build)
     return _made[name]
 
 
