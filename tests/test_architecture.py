@@ -20,6 +20,7 @@ LAYERS: dict[str, int] = {
     "pct_tasks": 0,  # __init__ (version only)
     "pct_tasks.labels": 0,
     "pct_tasks.errors": 0,
+    "pct_tasks.sentences": 0,  # the one sentence splitter (judge and tropes)
     "pct_tasks.minilm": 1,
     "pct_tasks.io": 1,
     "pct_tasks.models": 1,  # obtaining real models (SmolLM2 from PyPI) for runs and tests

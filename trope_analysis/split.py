@@ -1,9 +1,8 @@
-"""SentenceSplitter: a fast regex sentence splitter tuned for LLM prose.
+"""SentenceSplitter: the project's one sentence splitter (``pct_tasks.sentences``) as a
+pipeline stage, with the trope miner's filters (length, boilerplate).
 
-LLM answers are clean prose with markdown habits: paragraphs, bullet and numbered lists,
-bold headings, abbreviations such as "e.g." and "U.S.". A regex pass handles these at
-hundreds of thousands of sentences per second, where a parser-based splitter (spaCy) spends
-most of the pipeline's cold time; the test suite pins the cases that matter.
+A regex splitter instead of spaCy: spaCy spent most of the paper pipeline's cold time; the
+test suite pins the cases that matter.
 """
 
 from __future__ import annotations
@@ -11,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from pct_tasks.sentences import split_sentences
 from trope_analysis.base import BaseSplitter
 
 #: Sentences that carry no argument: assistant disclaimers, answer scaffolding.
@@ -21,19 +21,6 @@ DEFAULT_BOILERPLATE: tuple[str, ...] = (
     r"^(in conclusion|in summary|to summarize|overall)[,:]?$",
     r"^(thank you|thanks)\b",
     r"^(selection|response|answer)\s*:",
-)
-
-# A boundary: terminal punctuation (plus closing quotes/brackets), whitespace, then something
-# that can start a sentence.
-_BOUNDARY = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*\s+(?=[\"'\u201c\u2018(\[]?[A-Z0-9])")
-_LINE_BREAK = re.compile(r"\s*\n\s*")
-_LIST_MARKER = re.compile(r"^\s*(?:[-*\u2022>#]+|\(?\d{1,3}[.)]|\(?[a-zA-Z][.)])\s+")
-_MARKUP = re.compile(r"\*\*|__|`")
-_SPACES = re.compile(r"\s+")
-_LAST_WORD = re.compile(r"(\S+)$")
-_ABBREVIATIONS = frozenset(
-    "e.g i.e etc vs mr mrs ms dr prof st jr sr inc ltd co corp approx fig no u.s u.k u.n e.u "
-    "a.m p.m dept est govt cf al".split()
 )
 
 
@@ -83,16 +70,8 @@ class SentenceSplitter(BaseSplitter):
         return [self._split_one(t) for t in texts]
 
     def split_sentences(self, text: str) -> list[str]:
-        """All sentences of one text, before filtering."""
-        if not text:
-            return []
-        blocks = _LINE_BREAK.split(text) if self.split_lines else [text]
-        out: list[str] = []
-        for block in blocks:
-            block = _SPACES.sub(" ", _MARKUP.sub("", _LIST_MARKER.sub("", block))).strip()
-            if block:
-                out.extend(_split_block(block))
-        return out
+        """All sentences of one text, before filtering (``pct_tasks.sentences``)."""
+        return split_sentences(text, split_lines=self.split_lines)
 
     def _split_one(self, text: str) -> list[str]:
         kept = []
@@ -104,24 +83,6 @@ class SentenceSplitter(BaseSplitter):
                 continue
             kept.append(sentence)
         return kept
-
-
-def _split_block(block: str) -> list[str]:
-    pieces, start = [], 0
-    for match in _BOUNDARY.finditer(block):
-        head = block[start : match.start() + 1]
-        word = _LAST_WORD.search(head)
-        token = word.group(1).rstrip(".!?").lstrip("(\"'").lower() if word else ""
-        # "e.g. Paris", "the U.S. Army", "J. Smith": a period that ends an abbreviation.
-        if block[match.start()] == "." and (token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha())):
-            continue
-        end = match.end()
-        pieces.append(block[start:end].strip())
-        start = end
-    tail = block[start:].strip()
-    if tail:
-        pieces.append(tail)
-    return pieces
 
 
 __all__ = ["DEFAULT_BOILERPLATE", "SentenceSplitter"]
