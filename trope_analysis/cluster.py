@@ -31,6 +31,11 @@ logger = logging.getLogger(__name__)
 #: rewards one cluster per group (see docs/tropes.md).
 DEFAULT_DISTANCE_THRESHOLD = 0.25
 
+#: Groups are clustered in worker processes only when there is this much work (sum over groups
+#: of the squared group size, capped at ``max_exact``): starting the workers costs seconds, more
+#: than clustering many small groups (a 1,000-answer run) in this process.
+PARALLEL_MIN_PAIRS = 20_000_000
+
 #: The default's smallest trope (sentences).
 DEFAULT_MIN_TROPE_SIZE = 5
 
@@ -313,7 +318,8 @@ class GroupClusterer(BaseClusterer):
                        self.resample_fraction, seed(key))) for key in todo)
         bar = tqdm(total=n_keys, initial=n_keys - len(todo), desc="cluster", unit="group",
                    disable=not show_progress(self.show_progress_bar))
-        if n_jobs == 1 or len(todo) < 2:
+        pairs = sum(min(len(rows[key]), self.max_exact) ** 2 for key in todo)
+        if n_jobs == 1 or len(todo) < 2 or pairs < PARALLEL_MIN_PAIRS:
             stream = ((key, cluster_group(*a)) for key, a in args)
         else:
             keys = list(todo)

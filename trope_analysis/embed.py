@@ -17,9 +17,11 @@ Every such setting is part of the cache identity (``model_id``).
 from __future__ import annotations
 
 import contextlib
+import glob
 import hashlib
 import logging
 import os
+import sys
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -47,13 +49,36 @@ def resolve_device(device: str | None) -> str:
     """The device to encode on: ``device``, else CUDA when available, else CPU."""
     if device is not None:
         return str(device)
+    if "torch" not in sys.modules and _no_gpu_device_nodes():
+        return "cpu"  # what torch would say; a fully cached run then never imports torch (~2 s)
     import torch
 
     return "cuda" if torch.cuda.is_available() else "cpu"
 
 
+def _no_gpu_device_nodes() -> bool:
+    """On Linux, no NVIDIA, ROCm or WSL GPU device node exists, so torch can find no CUDA device."""
+    if not sys.platform.startswith("linux"):
+        return False
+    return not (glob.glob("/dev/nvidia[0-9]*") or os.path.exists("/dev/kfd") or os.path.exists("/dev/dxg"))
+
+
+#: /proc/cpuinfo flags of native bfloat16 arithmetic (the ones torch's own probes test).
+_BF16_FLAGS = frozenset({"amx_tile", "avx512_bf16"})
+
+
 def cpu_has_native_bf16() -> bool:
-    """True when this CPU computes bfloat16 natively (AMX or AVX512-BF16); else bf16 is emulated."""
+    """True when this CPU computes bfloat16 natively (AMX or AVX512-BF16); else bf16 is emulated.
+
+    Read from /proc/cpuinfo where there is one (no torch import: a cached run needs none),
+    else from torch's probes."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as fh:
+            for line in fh:
+                if line.startswith("flags"):
+                    return bool(_BF16_FLAGS & set(line.partition(":")[2].split()))
+    except OSError:
+        pass
     import torch
 
     for name in ("_is_amx_tile_supported", "_is_avx512_bf16_supported"):

@@ -46,11 +46,14 @@ def test_without_filters_dbscan_keeps_all_three_blobs():
     assert np.bincount(c.labels_[c.labels_ >= 0]).tolist() == [30, 11, 10, 12]
 
 
-def test_stability_is_one_for_clear_blobs_and_deterministic():
+def test_stability_is_one_for_clear_blobs_and_deterministic(monkeypatch):
+    from trope_analysis import cluster
+
     X, groups = _paper_case()
     kw = dict(estimator=paper_estimator(), min_trope_size=None, max_group_fraction=None,
               n_resamples=4, random_state=3)
     a = GroupClusterer(**kw).fit(X, groups)
+    monkeypatch.setattr(cluster, "PARALLEL_MIN_PAIRS", 0)  # these groups are small: force the workers
     b = GroupClusterer(**kw, n_jobs=2).fit(X, groups)
     np.testing.assert_array_equal(a.labels_, b.labels_)
     np.testing.assert_array_equal(a.stability_, b.stability_)

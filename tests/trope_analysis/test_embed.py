@@ -17,6 +17,28 @@ def test_dedupe_and_cache_hit_on_rerun(embedding_cache):
     np.testing.assert_array_equal(first.embeddings_, second.embeddings_)
 
 
+def test_a_fully_cached_run_does_not_import_torch(embedding_cache, tmp_path):
+    """A warm re-run pays no torch import (seconds); checked in a fresh interpreter."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from trope_analysis.embed import _no_gpu_device_nodes
+
+    if not _no_gpu_device_nodes():
+        pytest.skip("a GPU device node exists: torch decides the device")
+    sentences = ["Taxes should fund public schools.", "Markets allocate resources well."]
+    SentenceEmbedder(cache_dir=tmp_path, show_progress_bar=False).fit(sentences)
+    code = ("import sys; from trope_analysis import SentenceEmbedder; "
+            f"e = SentenceEmbedder(cache_dir={str(tmp_path)!r}, show_progress_bar=False).fit({sentences!r}); "
+            "print(e.n_cached_, 'torch' in sys.modules)")
+    root = Path(__file__).resolve().parents[2]
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
+                         env={**os.environ, "PYTHONPATH": str(root)})
+    assert res.stdout.split() == ["2", "False"], res.stderr[-2000:]
+
+
 class _FlakyModel:
     """Encodes with a fixed rule; raises KeyboardInterrupt on the call named by ``fail_on``."""
 
