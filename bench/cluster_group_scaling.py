@@ -32,8 +32,10 @@ def main() -> None:
     rng = np.random.default_rng(0)
     centres = rng.normal(size=(2000, 384)).astype(np.float32)
     X = centres[rng.integers(len(centres), size=args.n)]
-    X += 0.6 * rng.standard_normal(size=X.shape, dtype=np.float32)
-    X /= np.linalg.norm(X, axis=1, keepdims=True)
+    for start in range(0, args.n, 100_000):  # in chunks: the data, not its generation, should set the peak
+        part = X[start : start + 100_000]
+        part += 0.6 * rng.standard_normal(size=part.shape, dtype=np.float32)
+        part /= np.linalg.norm(part, axis=1, keepdims=True)
     groups = [f"g{i % args.groups}" for i in range(args.n)]
     t = time.perf_counter()
     c = GroupClusterer(n_resamples=0, n_jobs=args.n_jobs).fit(X, groups)

@@ -31,7 +31,7 @@ logger = logging.getLogger(__name__)
 #: Every sentence of a (proposition, side) group talks about the proposition, so raw MiniLM
 #: vectors of different arguments sit close together; removing half the shared direction
 #: spreads them (ArgKP train, ARI within groups: 0.143 raw at best, 0.149 here; full centering
-#: scatters a dominant trope's paraphrases and scores lower, 0.11).
+#: scores lower, 0.11 at best).
 DEFAULT_CENTERING = 0.5
 
 #: The default's cut: average cosine distance (of centred vectors) inside a trope's core.
@@ -45,7 +45,7 @@ DEFAULT_DISTANCE_THRESHOLD = 0.6
 #: nearest, when that mean cosine distance is at most this. 1.0 = the centred sentence points
 #: toward the trope's side of the group rather than away from it. Leaving leftovers out as
 #: noise is what kept earlier defaults far below the gold grouping (ArgKP train, ARI within
-#: groups: 0.10 with leftovers as noise, 0.149 assigned).
+#: groups: 0.115 with leftovers as noise, 0.149 assigned).
 DEFAULT_ASSIGN_THRESHOLD = 1.0
 
 #: The default's smallest trope (sentences).
