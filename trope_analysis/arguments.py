@@ -12,10 +12,21 @@ The rule generalises instead of listing sentences seen:
   stance, hedging and scaffolding words (``FRAME_WORDS``). A sentence with fewer than
   ``min_novel_words`` words outside both says nothing beyond "I (dis)agree with <proposition>"
   or "this is a complex issue": it is dropped.
+* **Main clause.** The words are counted in the sentence's own claim: a leading concession
+  ("While X, ...", "Although X, ...", "It is true that X, ..."), a self-introduction ("As a
+  firm believer in freedom, ...") and a discourse marker ("Therefore, ...") are set aside,
+  so "While discipline matters, it is not the only thing children need to learn." is judged
+  by "it is not the only thing children need to learn".
 * **Restatement.** A sentence whose embedding is at least ``restatement_similarity``
   cosine-similar to its proposition or to the proposition's negation ("It is not true that
-  ..."; MiniLM places both close) and that adds at most ``max_restatement_words`` novel words
-  restates the proposition in other words.
+  ..."; MiniLM places both close) and whose main clause adds at most
+  ``max_restatement_words`` novel words restates the proposition in other words; from
+  ``paraphrase_similarity`` (0.85) on, it restates the proposition whatever it adds (read on
+  the real answers: such sentences are "As a X, I strongly disagree with the proposition
+  that ..." and summaries, not reasons).
+* **Frames.** A compact list of patterns (``FRAME_PATTERNS``) that never argue: AI
+  disclaimers and refusals, "this is a complex issue", "many perspectives", "some argue ...
+  others ...", "the phrase ... suggests", and headings ending in a colon.
 
 Each dropped sentence gets a kind: ``stance`` (it names a side), ``disclaimer`` (AI, refusal,
 "complex issue", "many perspectives"), ``restatement`` or ``scaffolding`` (the rest).
@@ -52,6 +63,9 @@ opportunity thank thanks pleasure glad happy welcome hello good evening morning 
 gentlemen everyone audience listeners folks dear friends today here podcast interview reporter
 ai artificial intelligence language model assistant programmed designed capable capability opinions
 emotions feelings beliefs neutral objective unbiased impartial stance respectfully respect
+firmly wholeheartedly vehemently fully undeniable undeniably understandable understandably indeed
+critically examine examining evaluate evaluating weigh weighing argue argues argued arguing merit merits
+valid validity true necessarily primary main sole solely
 """.split())
 
 #: Patterns that name a kind (first match wins); a sentence with little novel content and no
@@ -66,6 +80,55 @@ KIND_PATTERNS: tuple[tuple[str, str], ...] = (
     ("stance", r"\b(agree|disagree|agreeing|disagreeing|in favou?r of|against the (proposition|statement|idea))\b"),
 )
 
+#: Frames that never argue, whatever else the sentence says (kind, pattern; case-insensitive).
+FRAME_PATTERNS: tuple[tuple[str, str], ...] = (
+    ("disclaimer", r"\b(as an? (ai|artificial intelligence|language model)|i('m| am) (just |only )?an? "
+                   r"(ai|artificial intelligence|language model)|(cannot|can't|unable to) (fulfill|comply|provide "
+                   r"an? (personal )?opinion|take a (stance|side|position)|express (a )?personal))"),
+    ("disclaimer", r"\b(is|are|remains?|be) (an? |a highly |a very |an incredibly )?(complex|complicated|nuanced|"
+                   r"multifaceted|controversial|contentious|divisive|sensitive)( and (complex|complicated|nuanced|"
+                   r"multifaceted|controversial|contentious|divisive|sensitive))? (issue|topic|question|matter|"
+                   r"subject|debate|concept|notion)"),
+    ("disclaimer", r"\b((many|various|different|diverse|differing|multiple) (perspectives|viewpoints|opinions|views)"
+                   r"|reasonable people|some ([a-z]+ )?(may |might )?(argue|believe|say|think|claim)\b"
+                   r".*\b(others|(many )?(experts|critics|opponents|proponents|supporters)) (\w+ly )?(may |might )?"
+                   r"(argue|believe|say|think|claim|see|view|contend|maintain|hold|feel|suggest|point out|worry|fear|"
+                   r"disagree|agree|insist))"),
+    ("disclaimer", r"\bit is (\w+ )?(crucial|important|essential|vital|necessary|worth) to (carefully )?(consider|"
+                   r"weigh|examine|evaluate|think about) (both |all |these |those |such )?(the )?(potential |possible |"
+                   r"various )?(consequences|implications|pros and cons|arguments|factors|sides|perspectives)\b"
+                   r"|\bboth (positive and negative|pros and cons|benefits and (drawbacks|risks|costs|harms))\b"),
+    # Explaining what the proposition says or rests on is not a reason for or against it.
+    ("restatement", r"^(the|this) (phrase|saying|adage|quote|expression|statement|proposition)\b.{0,200}\b"
+                    r"(suggests|implies|means|refers to|asserts|claims|posits|states)\b"),
+    ("restatement", r"\b(is|are) (based|founded|built|rooted) (on|in|upon) the (belief|idea|notion|premise|"
+                    r"assumption|theory) that\b"),
+    # A summary restates the answer; the reasons it repeats are counted where they were made.
+    ("scaffolding", r"^(in (summary|conclusion|short|sum|closing)|to (sum up|summari[sz]e|conclude)|overall|"
+                    r"all in all)\b"),
+    ("scaffolding", r":$"),
+)
+
+# Set aside before counting words: discourse markers and self-introductions ("As a nurse, I ..."),
+# repeatedly; then a leading concession ("While X, ..."), whose end is the first comma followed by
+# a subject word (a list inside X has commas too), else its first comma; then a conceded
+# first half ("A may X, but B": B is the claim).
+_MARKERS = re.compile(
+    r"^((therefore|thus|hence|however|moreover|furthermore|additionally|firstly|secondly|thirdly|finally|"
+    r"lastly|in (fact|summary|conclusion|short|addition)|to (sum up|summarize|summarise|conclude)|overall|"
+    r"ultimately|ladies and gentlemen)[^,]{0,40},\s*|as (an? |someone )[^,;]{0,120}, (?=(i|we) ))+",
+    re.I,
+)
+_CONCESSION = re.compile(
+    r"^(while|whilst|although|though|even though|even if|despite|granted|admittedly|"
+    r"(while )?it('s| is) (true|undeniable|understandable|clear) that|i (can )?(understand|acknowledge|"
+    r"recognize|recognise|appreciate|see) (that|why|the))\b", re.I)
+_CLAUSE_START = re.compile(
+    r"[,;]\s+(?=(it|this|that|they|i|we|there|he|she|these|those|such|the|a|an|many|most|our|their|its|"
+    r"one|people|everyone)\b)", re.I)
+_FIRST_BREAK = re.compile(r"[,;]\s+")
+_CONCEDED_BUT = re.compile(r"^[^,;]{0,200}\b(may|might|can|could)\b[^;]{0,200}?,\s*but\s+", re.I)
+
 _WORD = re.compile(r"[a-z][a-z']+")
 
 
@@ -78,9 +141,24 @@ def _stems(text: str) -> set[str]:
 _FRAME_STEMS = frozenset(w[:5] for w in FRAME_WORDS)
 
 
+def main_clause(sentence: str) -> str:
+    """The sentence without a leading concession, self-introduction or discourse marker.
+
+    >>> main_clause("While taxes matter, I firmly believe schools come first.")
+    'I firmly believe schools come first.'
+    """
+    rest = _MARKERS.sub("", sentence.strip(), count=1)
+    if _CONCESSION.match(rest):
+        cut = _CLAUSE_START.search(rest) or _FIRST_BREAK.search(rest)
+        if cut is not None:
+            rest = rest[cut.end():]
+    rest = _CONCEDED_BUT.sub("", rest, count=1)
+    return rest if len(rest.split()) >= 2 else sentence
+
+
 def novel_words(sentence: str, proposition: str) -> int:
-    """Content words of ``sentence`` (by five-letter stem) in neither ``proposition`` nor ``FRAME_WORDS``."""
-    return len(_stems(sentence) - _stems(proposition) - _FRAME_STEMS)
+    """Content words of the main clause of ``sentence`` (by five-letter stem) in neither ``proposition`` nor ``FRAME_WORDS``."""
+    return len(_stems(main_clause(sentence)) - _stems(proposition) - _FRAME_STEMS)
 
 
 def negation(proposition: str) -> str:
@@ -96,16 +174,23 @@ class ArgumentFilter(BaseEstimator):
         restatement_similarity: cosine to the proposition (or its negation) from which a
             sentence with few novel words is a restatement; None = no embedding test.
         max_restatement_words: most novel words a restatement may add.
+        paraphrase_similarity: cosine from which a sentence restates the proposition whatever
+            it adds; None = off.
+        frame_patterns: ``(kind, regex)`` pairs that drop a sentence on a match; None =
+            ``FRAME_PATTERNS``, () = none.
 
     Attributes (after fit):
         kinds_: one of ``KINDS`` per sentence; keep_: bool mask (kind == "argument").
     """
 
     def __init__(self, min_novel_words: int = 2, restatement_similarity: float | None = 0.75,
-                 max_restatement_words: int = 3):
+                 max_restatement_words: int = 3, paraphrase_similarity: float | None = 0.85,
+                 frame_patterns: Sequence[tuple[str, str]] | None = None):
         self.min_novel_words = min_novel_words
         self.restatement_similarity = restatement_similarity
         self.max_restatement_words = max_restatement_words
+        self.paraphrase_similarity = paraphrase_similarity
+        self.frame_patterns = frame_patterns
 
     def fit(self, sentences: Sequence[str], propositions: Sequence[str], embeddings: np.ndarray | None = None,
             proposition_embeddings: np.ndarray | None = None) -> ArgumentFilter:
@@ -117,15 +202,22 @@ class ArgumentFilter(BaseEstimator):
         n = len(sentences)
         novel = np.fromiter((novel_words(s, p) for s, p in zip(sentences, propositions, strict=True)),
                             dtype=np.int64, count=n)
-        similar = np.zeros(n, dtype=bool)
+        sims = np.full(n, -1.0)
         if self.restatement_similarity is not None and embeddings is not None and proposition_embeddings is not None and n:
             sims = np.einsum("nd,nkd->nk", np.asarray(embeddings, np.float32),
                              np.asarray(proposition_embeddings, np.float32)).max(axis=1)
-            similar = sims >= float(self.restatement_similarity)
-        drop = (novel < self.min_novel_words) | (similar & (novel <= self.max_restatement_words))
+        similar = sims >= (2.0 if self.restatement_similarity is None else float(self.restatement_similarity))
+        paraphrase = sims >= (2.0 if self.paraphrase_similarity is None else float(self.paraphrase_similarity))
+        drop = (novel < self.min_novel_words) | (similar & (novel <= self.max_restatement_words)) | paraphrase
         kinds = np.full(n, "argument", dtype=object)
+        frames = [(kind, re.compile(p, re.I)) for kind, p in
+                  (FRAME_PATTERNS if self.frame_patterns is None else self.frame_patterns)]
+        for i in range(n):
+            frame = next((k for k, rx in frames if rx.search(sentences[i].strip())), None)
+            if frame is not None:
+                kinds[i] = frame
         regexes = [(kind, re.compile(p, re.I)) for kind, p in KIND_PATTERNS]
-        for i in np.flatnonzero(drop):
+        for i in np.flatnonzero(drop & (kinds == "argument")):
             kind = next((k for k, rx in regexes if rx.search(sentences[i])), None)
             kinds[i] = kind or ("restatement" if similar[i] else "scaffolding")
         self.kinds_ = kinds
@@ -133,4 +225,5 @@ class ArgumentFilter(BaseEstimator):
         return self
 
 
-__all__ = ["FRAME_WORDS", "KINDS", "KIND_PATTERNS", "ArgumentFilter", "negation", "novel_words"]
+__all__ = ["FRAME_PATTERNS", "FRAME_WORDS", "KINDS", "KIND_PATTERNS", "ArgumentFilter", "main_clause", "negation",
+           "novel_words"]

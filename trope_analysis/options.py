@@ -27,6 +27,8 @@ class TropeOptions:
         top_n: tropes per bubble chart.
         random_state: the one seed (resamples, samples, permutations).
         distance_threshold: the default preset's cut (None = ``cluster.DEFAULT_DISTANCE_THRESHOLD``).
+        assign_threshold: the default preset's radius for sentences outside every trope core
+            (None = ``cluster.DEFAULT_ASSIGN_THRESHOLD``; 0 = they stay noise).
         stance_level: "direction" (agree vs disagree, the paper) or "stance" (four answers).
         show_progress_bar: None follows the log level.
     """
@@ -43,6 +45,7 @@ class TropeOptions:
     top_n: int = 30
     random_state: int = 0
     distance_threshold: float | None = None
+    assign_threshold: float | None = None
     stance_level: str = "direction"
     show_progress_bar: bool | None = None
 

@@ -16,7 +16,12 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from trope_analysis.cluster import DEFAULT_DISTANCE_THRESHOLD, GroupClusterer, paper_estimator
+from trope_analysis.cluster import (
+    DEFAULT_ASSIGN_THRESHOLD,
+    DEFAULT_DISTANCE_THRESHOLD,
+    GroupClusterer,
+    paper_estimator,
+)
 from trope_analysis.embed import SentenceEmbedder
 from trope_analysis.inputs import COLUMNS, justification_table
 from trope_analysis.options import PRESETS, TropeOptions, as_options
@@ -216,7 +221,8 @@ def make_pipeline(options: TropeOptions | str | None = None, *, group_cache_dir=
     """A pipeline for ``options`` (a ``TropeOptions`` or a preset name; ``changes`` override fields).
 
     ``default``: regex splitter, MiniLM (cached), ``ArgumentFilter``, average linkage per
-    group (``BoundedAverageLinkage``, cosine threshold 0.25), tropes of at least 5 sentences.
+    group (``BoundedAverageLinkage``: cores cut at cosine distance 0.3, leftovers join the nearest
+    trope within 0.7), tropes of at least 5 sentences.
     ``paper``: the paper's settings: sentences over 20 characters, no filter, DBSCAN (cosine,
     eps 0.15, min_samples 10), dropping noise, clusters of 10 or fewer sentences and clusters
     holding half the group or more.
@@ -234,7 +240,9 @@ def make_pipeline(options: TropeOptions | str | None = None, *, group_cache_dir=
         from trope_analysis.arguments import ArgumentFilter
 
         splitter = SentenceSplitter()
-        clusterer = GroupClusterer(distance_threshold=o.distance_threshold or DEFAULT_DISTANCE_THRESHOLD, **common)
+        assign = DEFAULT_ASSIGN_THRESHOLD if o.assign_threshold is None else (o.assign_threshold or None)
+        clusterer = GroupClusterer(distance_threshold=o.distance_threshold or DEFAULT_DISTANCE_THRESHOLD,
+                                   assign_threshold=assign, **common)
         argument_filter = ArgumentFilter()
     return TropePipeline(splitter=splitter, embedder=embedder, argument_filter=argument_filter, clusterer=clusterer,
                          refiner=refiner, stance_level=o.stance_level)

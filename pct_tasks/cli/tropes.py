@@ -26,7 +26,10 @@ def add_parser(sub) -> None:
                    help="embedding precision (auto: bf16 on CPUs with native bf16, else fp32; int8 is "
                         "faster on CPU but less exact)")
     g.add_argument("--distance-threshold", type=float, default=None,
-                   help="default preset: average cosine distance inside a trope (default 0.25; smaller = finer)")
+                   help="default preset: average cosine distance inside a trope's core (default 0.3; smaller = finer)")
+    g.add_argument("--assign-threshold", type=float, default=None,
+                   help="default preset: sentences outside every core join the nearest trope within this mean "
+                        "cosine distance (default 0.7; 0 = leave them out as noise)")
     g.add_argument("--stance-level", choices=("direction", "stance"), default="direction",
                    help="group by agree/disagree (default) or by the four answers")
     g.add_argument("--n-jobs", type=int, default=-1, help="groups clustered in parallel (-1: all cores)")
@@ -65,7 +68,7 @@ def run(args) -> int:
         preset=args.preset, cache_dir=args.cache_dir, model=args.embedding_model, device=args.device,
         precision=args.precision, n_jobs=args.n_jobs, n_resamples=args.stability, n_permutations=args.permutations,
         top_n=args.top_n, random_state=args.seed, distance_threshold=args.distance_threshold,
-        stance_level=args.stance_level, show_progress_bar=not args.quiet,
+        assign_threshold=args.assign_threshold, stance_level=args.stance_level, show_progress_bar=not args.quiet,
     )
     result = mine_tropes(args.runs, args.out, options, labels=labels, judge_id=args.judge_id, refiner=refiner)
     s = result.summary

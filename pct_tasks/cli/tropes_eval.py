@@ -26,7 +26,9 @@ def add_parser(sub) -> None:
     p.add_argument("--precision", choices=("auto", "fp32", "bf16", "int8"), default="auto",
                    help="embedding precision (see pct tropes --help)")
     p.add_argument("--distance-threshold", type=float, default=None,
-                   help="default preset: average cosine distance inside a trope (default 0.25)")
+                   help="default preset: average cosine distance inside a trope's core (default 0.3)")
+    p.add_argument("--assign-threshold", type=float, default=None,
+                   help="default preset: radius for sentences outside every core (default 0.7; 0 = noise)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(handler=run)
 
@@ -38,7 +40,7 @@ def run(args) -> int:
 
     pipe = make_pipeline(args.preset, model=args.embedding_model, device=args.device, precision=args.precision,
                          cache_dir=args.cache_dir, n_resamples=0, distance_threshold=args.distance_threshold,
-                         show_progress_bar=False)
+                         assign_threshold=args.assign_threshold, show_progress_bar=False)
     scores = ArgKPEvaluator(args.arguments, args.key_points, args.labels)(pipe)
     scores = {"benchmark": "argkp", "preset": args.preset, **scores}
     if args.json:

@@ -114,3 +114,42 @@ def test_groups_and_embeddings_must_align():
         GroupClusterer(n_resamples=0, distance_threshold=0.2).fit(np.zeros((2, 3)), ["a"])
     with pytest.raises(ValueError, match="GroupClusterer: n_resamples"):
         GroupClusterer(n_resamples=-1).fit(np.zeros((2, 3)))
+
+
+def test_leftovers_join_the_nearest_trope_within_the_radius():
+    rng = np.random.default_rng(4)
+    a, b = _blob(rng, 0, 20, scale=0.02), _blob(rng, 1, 20, scale=0.02)
+    near_a = np.zeros((1, 32))
+    near_a[0, [0, 5]] = [0.8, 0.6]  # cosine 0.8 to blob a, 0 to blob b
+    far = np.eye(32)[[9]]  # orthogonal to both blobs
+    pair = _blob(rng, 12, 2, scale=0.01)  # a cluster of 2, under the smallest size
+    X = np.vstack([a, b, near_a, far, pair]).astype(np.float32)
+    plain = BoundedAverageLinkage(distance_threshold=0.1, min_cluster_size=3).fit(X).labels_
+    assert plain[40] == plain[41] == -1 and set(plain[42:].tolist()) == {-1}  # the pair is dissolved
+    joined = BoundedAverageLinkage(distance_threshold=0.1, assign_threshold=0.5, min_cluster_size=3).fit(X).labels_
+    assert joined[40] == joined[0] and joined[41] == -1  # mean distance 0.2 to a: joins; 1.0 to both: stays out
+    assert set(joined[42:].tolist()) == {-1}  # the dissolved pair is far from both tropes
+    np.testing.assert_array_equal(joined[:40], plain[:40])  # cores are unchanged
+
+
+def test_centering_separates_arguments_that_share_the_topic():
+    # Two arguments about one topic: each vector is mostly the shared topic direction.
+    rng = np.random.default_rng(5)
+    topic, one, two = np.eye(64)[0], np.eye(64)[1], np.eye(64)[2]
+    X = np.vstack([0.9 * topic + 0.35 * one + rng.normal(scale=0.02, size=(30, 64)),
+                   0.9 * topic + 0.35 * two + rng.normal(scale=0.02, size=(30, 64))])
+    X /= np.linalg.norm(X, axis=1, keepdims=True)
+    raw = BoundedAverageLinkage(distance_threshold=0.3).fit(X).labels_
+    assert len(set(raw.tolist())) == 1  # plain cosine: one topic, one "trope"
+    centred = BoundedAverageLinkage(distance_threshold=0.3, centering=0.5).fit(X).labels_
+    assert len(set(centred[:30].tolist())) == 1 and len(set(centred[30:].tolist())) == 1
+    assert centred[0] != centred[30]
+
+
+def test_invalid_settings_are_named():
+    with pytest.raises(ValueError, match="assign_threshold"):
+        BoundedAverageLinkage(assign_threshold=0).fit(np.eye(3))
+    with pytest.raises(ValueError, match="centering"):
+        BoundedAverageLinkage(centering=1.5).fit(np.eye(3))
+    with pytest.raises(ValueError, match="min_cluster_size"):
+        BoundedAverageLinkage(min_cluster_size=1).fit(np.eye(3))

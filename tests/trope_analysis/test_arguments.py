@@ -1,0 +1,77 @@
+"""ArgumentFilter on hand-written sentences: stance, restatements, frames and summaries go; reasons stay."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from trope_analysis.arguments import ArgumentFilter, main_clause, novel_words
+
+TAXES = "The rich are too highly taxed."
+SCHOOL = "The prime function of schooling should be to equip the future generation to find jobs."
+
+
+def _kinds(sentences, proposition=TAXES, **params):
+    return ArgumentFilter(**params).fit(sentences, [proposition] * len(sentences)).kinds_.tolist()
+
+
+@pytest.mark.parametrize("sentence, kind", [
+    ("I strongly disagree with the proposition that the rich are too highly taxed.", "stance"),
+    ("While some may argue that the wealthy pay a lot, I firmly disagree.", "stance"),
+    ("As a lifelong teacher, I wholeheartedly agree with this statement.", "stance"),
+    ("As an AI language model, I do not hold views on tax policy or on household budgets.", "disclaimer"),
+    ("Taxation of top earners is a complex and controversial issue with consequences for growth and fairness.",
+     "disclaimer"),
+    ("Some economists argue that high rates deter investment, while others maintain that they fund hospitals.",
+     "disclaimer"),
+    ("It is essential to weigh the pros and cons before changing the top income bracket.", "disclaimer"),
+    ("In conclusion, progressive rates keep hospitals and schools funded for every family.", "scaffolding"),
+    ("Here are three reasons for my view:", "scaffolding"),
+    ("The statement that the rich are overtaxed suggests that top earners carry an unfair burden.", "restatement"),
+    ("Supply-side economics is based on the belief that lower rates on investors raise wages later.",
+     "restatement"),
+])
+def test_frames_and_stances_are_left_out(sentence, kind):
+    assert _kinds([sentence]) == [kind]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Progressive taxes pay for the schools and hospitals that every family uses.",
+    "High earners benefit most from public roads, courts and an educated workforce.",
+    "While the top rate looks high, loopholes let many wealthy households pay less than nurses do.",
+    "Taxes can slow investment, but public schooling raises productivity for decades.",
+    "As a deterrent against hoarding, inheritance taxes keep fortunes circulating.",  # "As a X," is not a persona
+])
+def test_reasons_are_kept(sentence):
+    assert _kinds([sentence]) == ["argument"]
+
+
+def test_the_main_clause_is_what_counts():
+    # The concession holds many words; the claim holds none beyond the proposition's.
+    hedged = ("While discipline teaches responsibility, self-control, and respect for rules, "
+              "it should not be the sole focus of schooling.")
+    assert main_clause(hedged) == "it should not be the sole focus of schooling."
+    assert novel_words(hedged, SCHOOL) < 2 and _kinds([hedged], SCHOOL) != ["argument"]
+    assert main_clause("Religion may guide many people, but it is not the only source of morality.") == (
+        "it is not the only source of morality.")
+    assert main_clause("Therefore, as a nurse, I believe clinics matter.") == "I believe clinics matter."
+
+
+def test_restatements_by_embedding():
+    # Unit vectors stand in for the embedder: cosine to the proposition decides.
+    sentences = ["Wealthy households pay too much.",
+                 "Wealthy people fund hospitals, schools, roads and courts through their income taxes."]
+    prop = np.tile(np.eye(4)[0], (2, 2, 1))  # (n, 2, d): the proposition and its negation
+    close = np.array([[0.9, np.sqrt(1 - 0.81), 0, 0], [0.9, np.sqrt(1 - 0.81), 0, 0]])
+    f = ArgumentFilter().fit(sentences, [TAXES] * 2, close, prop)
+    # Both are 0.9-similar to the proposition: from 0.85 on, a sentence restates it whatever it adds.
+    assert f.kinds_.tolist() == ["restatement", "restatement"]
+    f = ArgumentFilter(paraphrase_similarity=None).fit(sentences, [TAXES] * 2, close, prop)
+    assert f.kinds_.tolist() == ["restatement", "argument"]  # few novel words vs many
+    far = np.array([[0.5, np.sqrt(0.75), 0, 0]] * 2)
+    assert ArgumentFilter().fit(sentences, [TAXES] * 2, far, prop).kinds_.tolist() == ["argument", "argument"]
+
+
+def test_frame_patterns_can_be_switched_off():
+    sentence = "Some economists argue that high rates deter investment, while others maintain that they fund hospitals."
+    assert _kinds([sentence], frame_patterns=()) == ["argument"]
