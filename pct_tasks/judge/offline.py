@@ -920,7 +920,11 @@ __all__ = [
     "RULES_VERSION",
     "VALENCE",
     "OfflineStanceClassifier",
+    "by_rules",
     "explicit_stance",
+    "explicit_stances",
+    "load_stance_model",
     "looks_like_refusal",
     "negate",
+    "restates",
 ]
