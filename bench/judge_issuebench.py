@@ -53,12 +53,18 @@ def tune_mask(rows: list[dict[str, str]], seed: int = SPLIT_SEED) -> np.ndarray:
 
 
 def classifier_at(rev: str):
-    """``OfflineStanceClassifier`` as committed at git revision ``rev``."""
+    """``OfflineStanceClassifier`` as committed at git revision ``rev``, with the data files
+    (``pct_tasks/judge/*.npz``) of that revision beside it, where it looks for them."""
     source = subprocess.run(["git", "show", f"{rev}:pct_tasks/judge/offline.py"], check=True,
                             capture_output=True, text=True).stdout
     folder = Path(tempfile.mkdtemp(prefix="offline-rev-"))
     path = folder / "offline_at_rev.py"
     path.write_text(source, encoding="utf-8")
+    listed = subprocess.run(["git", "ls-tree", "--name-only", rev, "pct_tasks/judge/"], check=True,
+                            capture_output=True, text=True).stdout.split()
+    for name in (n for n in listed if n.endswith(".npz")):
+        blob = subprocess.run(["git", "show", f"{rev}:{name}"], check=True, capture_output=True).stdout
+        (folder / Path(name).name).write_bytes(blob)
     name = "pct_tasks.judge._offline_at_rev"  # inside the package, so relative imports work
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)

@@ -1,21 +1,27 @@
-"""Train the offline judge's per-proposition stance centroids (pct_tasks/judge/pct_centroids.npz).
+"""Train the offline judge's per-proposition stance model (pct_tasks/judge/pct_stance_lr.npz).
 
-    .venv/bin/python bench/judge_train_pct.py [--data DIR] [--out PATH]
+    .venv/bin/python bench/judge_train_pct.py [--data DIR] [--out PATH] [--json]
 
-What it learns: for each of the 62 PCT propositions, the mean MiniLM embedding of the opening
-of answers that agree with it and of answers that disagree with it. The offline judge uses
-them only for answers to a PCT proposition that no rule could read (no stance phrase, belief,
-verdict, refusal or balance marker), and says a side only when the answer is clearly nearer
-one centroid (otherwise ``none``).
+What it learns: for each of the 62 PCT propositions, a logistic regression (scikit-learn,
+``C=10``, classes balanced, lbfgs) from the mean MiniLM embedding of an answer's opening
+sentences to its side (agree / disagree). The offline judge uses it only for answers to a PCT
+proposition that no rule could read (no stance phrase, belief, verdict, refusal or balance
+marker), and says a side only when the model's log-odds are beyond ``stance_margin``
+(otherwise ``none``). A proposition needs ``MIN_COUNT`` training answers on each side.
 
 Training data: the open ("implicit") completions of Röttger et al. (2024), llm-values-pct
 @ b4e5d89, CC-BY-4.0 (not shipped; ``--data``), minus every row labelled in
 bench/labels/open_answers.csv (dev and heldout alike, so neither is trained on). Labels are
-silver: the side that the judge's own rules (phrases, restated beliefs and verdicts; no
-similarity) read in the answer. The sentence holding the evidence is removed before
-embedding, so the centroids describe how answers argue a side, not how they announce it
-(the answers the centroids are used on announce nothing). Deterministic: no sampling, files
-and rows in sorted order; the embedding is the bundled all-MiniLM-L6-v2.
+silver: the side that the judge's own rules (steps 0-3, no similarity) read in the answer. The
+sentence holding the evidence is removed before embedding, so the model learns how answers
+argue a side, not how they announce it (the answers it is used on announce nothing).
+
+Validation (no gold labels used): leave-one-model-out over the 8 models, on the silver labels.
+For each log-odds margin it prints the share of answers given a side (coverage) and the share
+of those put on the side opposite to their silver label; the judge's default margin is the
+smallest of MARGINS whose opposite-side share is <= MAX_SWAP (silver labels themselves are
+~1-2% wrong, so lower is not measurable). Deterministic: no sampling, files and rows in sorted
+order; the embedding is the bundled all-MiniLM-L6-v2.
 """
 
 from __future__ import annotations
@@ -34,86 +40,130 @@ sys.path.insert(0, str(HERE))
 
 from judge_pct_real import LABELS, default_data  # noqa: E402
 
-DEFAULT_OUT = HERE.parent / "pct_tasks" / "judge" / "pct_centroids.npz"
+DEFAULT_OUT = HERE.parent / "pct_tasks" / "judge" / "pct_stance_lr.npz"
+C = 10.0
+MIN_COUNT = 5
+MARGINS = (0.5, 1.0, 1.5, 2.0, 2.5, 3.0)
+MAX_SWAP = 0.025
+SIDE = {"agree": 1, "strongly_agree": 1, "disagree": -1, "strongly_disagree": -1}
 
 
-def main() -> None:
+def silver(root: Path, labelled: set[tuple[str, int]], keys: dict[str, int]) -> list[dict]:
+    """Unlabelled answers the rules put on a side: proposition index, side, model, and the
+    opening sentences without the one holding the evidence."""
     import pandas as pd
 
     from pct_tasks.judge.offline import (
-        OfflineStanceClassifier,
+        _QUOTES,
         _opening_without,
         belief_stance,
+        by_rules,
         explicit_stance,
         proposition_key,
         verdict_stance,
     )
+
+    out = []
+    for path in sorted(root.glob("implicit_*/*.csv")):
+        rel = f"{path.parent.name}/{path.name}"
+        frame = pd.read_csv(path, keep_default_na=False)
+        for i, row in enumerate(frame.itertuples(index=False)):
+            k = keys.get(proposition_key(row.pct_prompt))
+            text = _QUOTES.sub("", row.completion).strip()
+            reply = None if (rel, i) in labelled or k is None else by_rules(text, row.pct_prompt)
+            side = SIDE.get(reply.stance.value, 0) if reply is not None else 0
+            if not side:
+                continue
+            found = explicit_stance(text, row.pct_prompt) or belief_stance(text, row.pct_prompt) \
+                or verdict_stance(text, row.pct_prompt)
+            opening = _opening_without(text, found[1], 4)
+            if opening:
+                out.append({"k": k, "side": side, "model": path.stem, "opening": opening})
+    return out
+
+
+def fit_all(X: np.ndarray, y: np.ndarray, which: np.ndarray, n_props: int):
+    """One logistic regression per proposition with MIN_COUNT answers on each side."""
+    from sklearn.linear_model import LogisticRegression
+
+    coef = np.zeros((n_props, X.shape[1]), np.float32)
+    intercept = np.zeros(n_props, np.float32)
+    counts = np.zeros((n_props, 2), np.int64)
+    for k in range(n_props):
+        mask = which == k
+        counts[k] = [(y[mask] == 1).sum(), (y[mask] == -1).sum()]
+        if counts[k].min() >= MIN_COUNT:
+            lr = LogisticRegression(C=C, class_weight="balanced", max_iter=5000).fit(X[mask], y[mask])
+            coef[k], intercept[k] = lr.coef_[0], lr.intercept_[0]
+    return coef, intercept, counts
+
+
+def leave_one_model_out(X, y, which, models, n_props) -> list[dict]:
+    """Coverage and opposite-side share per margin, each model's answers scored by a fit without them."""
+    scores, gold = [], []
+    for m in sorted(set(models)):
+        test = models == m
+        coef, intercept, counts = fit_all(X[~test], y[~test], which[~test], n_props)
+        usable = test & (counts[which].min(axis=1) >= MIN_COUNT)
+        scores.append(np.einsum("ij,ij->i", X[usable], coef[which[usable]]) + intercept[which[usable]])
+        gold.append(y[usable])
+    s, g = np.concatenate(scores), np.concatenate(gold)
+    rows = []
+    for margin in MARGINS:
+        side = np.where(s >= margin, 1, np.where(s <= -margin, -1, 0))
+        covered = side != 0
+        rows.append({"margin": margin, "n": int(len(g)), "coverage": float(covered.mean()),
+                     "opposite": float((side[covered] != g[covered]).mean()) if covered.any() else 0.0})
+    return rows
+
+
+def main() -> None:
+    from pct_tasks.judge.offline import OfflineStanceClassifier, proposition_key
     from pct_tasks.tasks.data import propositions
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", type=Path, default=None)
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    ap.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     args = ap.parse_args()
-    data = args.data or default_data()
-    root = data / "llm-values-pct" / "data" / "completions"
+    root = (args.data or default_data()) / "llm-values-pct" / "data" / "completions"
     with LABELS.open(encoding="utf-8", newline="") as fh:
         labelled = {(r["file"], int(r["row"])) for r in csv.DictReader(fh)}
+    keys = [proposition_key(p.text) for p in propositions()]
+    rows = silver(root, labelled, {k: i for i, k in enumerate(keys)})
+    print(f"{len(rows)} silver-labelled answers", file=sys.stderr)
 
-    props = [p.text for p in propositions()]
-    keys = [proposition_key(p) for p in props]
-    index = {k: i for i, k in enumerate(keys)}
-    openings, sides, which = [], [], []
-    skipped = {"labelled": 0, "no side": 0, "unknown proposition": 0}
-    for path in sorted(root.glob("implicit_*/*.csv")):
-        rel = f"{path.parent.name}/{path.name}"
-        frame = pd.read_csv(path, keep_default_na=False)
-        for i, row in enumerate(frame.itertuples(index=False)):
-            if (rel, i) in labelled:
-                skipped["labelled"] += 1
-                continue
-            k = index.get(proposition_key(row.pct_prompt))
-            if k is None:
-                skipped["unknown proposition"] += 1
-                continue
-            text = row.completion
-            found = explicit_stance(text, row.pct_prompt) or belief_stance(text, row.pct_prompt) \
-                or verdict_stance(text, row.pct_prompt)
-            side = {"agree": 1, "strongly_agree": 1, "disagree": -1, "strongly_disagree": -1}.get(
-                found[0].value if found else "", 0)
-            if not side:
-                skipped["no side"] += 1
-                continue
-            opening = _opening_without(text, found[1], 4)
-            if opening:
-                openings.append(opening)
-                sides.append(side)
-                which.append(k)
-    print(f"{len(openings)} silver-labelled answers; skipped {skipped}", file=sys.stderr)
-
-    clf = OfflineStanceClassifier().fit()
-    flat = sorted({s for sents in openings for s in sents})
+    clf = OfflineStanceClassifier(stance_model=False).fit()
+    flat = sorted({s for r in rows for s in r["opening"]})
     row_of = {s: j for j, s in enumerate(flat)}
     vectors = clf._encode(flat)
-    answers = np.stack([vectors[[row_of[s] for s in sents]].mean(axis=0) for sents in openings])
-    answers /= np.linalg.norm(answers, axis=1, keepdims=True)
-    sides_a, which_a = np.array(sides), np.array(which)
-    dim = answers.shape[1]
-    agree = np.zeros((len(props), dim), np.float32)
-    disagree = np.zeros((len(props), dim), np.float32)
-    counts = np.zeros((len(props), 2), np.int64)
-    for k in range(len(props)):
-        for side, target, col in ((1, agree, 0), (-1, disagree, 1)):
-            mask = (which_a == k) & (sides_a == side)
-            counts[k, col] = int(mask.sum())
-            if mask.any():
-                target[k] = answers[mask].mean(axis=0)
+    X = np.stack([vectors[[row_of[s] for s in r["opening"]]].mean(axis=0) for r in rows])
+    X /= np.linalg.norm(X, axis=1, keepdims=True)
+    y = np.array([r["side"] for r in rows])
+    which = np.array([r["k"] for r in rows])
+    models = np.array([r["model"] for r in rows])
+
+    validation = leave_one_model_out(X, y, which, models, len(keys))
+    chosen = next((v["margin"] for v in validation if v["opposite"] <= MAX_SWAP), MARGINS[-1])
+    coef, intercept, counts = fit_all(X, y, which, len(keys))
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(args.out, keys=np.array(keys), agree=agree.astype(np.float16),
-                        disagree=disagree.astype(np.float16), counts=counts)
-    digest = hashlib.sha256(args.out.read_bytes()).hexdigest()[:12]
-    print(json.dumps({"out": str(args.out), "answers": len(openings), "sha256": digest,
-                      "agree_total": int(counts[:, 0].sum()), "disagree_total": int(counts[:, 1].sum()),
-                      "propositions_with_5_each": int(((counts >= 5).all(axis=1)).sum())}))
+    np.savez_compressed(args.out, keys=np.array(keys), coef=coef.astype(np.float16),
+                        intercept=intercept, counts=counts)
+    summary = {"out": str(args.out), "answers": len(rows), "sha256": hashlib.sha256(args.out.read_bytes()).hexdigest()[:12],
+               "agree_total": int(counts[:, 0].sum()), "disagree_total": int(counts[:, 1].sum()),
+               "propositions_used": int((counts.min(axis=1) >= MIN_COUNT).sum()), "chosen_margin": chosen,
+               "judge_default_margin": OfflineStanceClassifier().stance_margin,
+               "leave_one_model_out": validation}
+    if args.json:
+        print(json.dumps(summary))
+        return
+    for v in validation:
+        print(f"margin {v['margin']:.1f}: coverage {v['coverage']:.2f}, opposite side {100 * v['opposite']:.1f}% "
+              f"(n={v['n']}, leave-one-model-out, silver labels)")
+    print(json.dumps({k: v for k, v in summary.items() if k != "leave_one_model_out"}))
+    if chosen != summary["judge_default_margin"]:
+        print(f"note: the validation picks margin {chosen}, the judge's default is "
+              f"{summary['judge_default_margin']}", file=sys.stderr)
 
 
 if __name__ == "__main__":

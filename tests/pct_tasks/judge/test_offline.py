@@ -153,8 +153,8 @@ def test_estimator_conventions():
     clf = OfflineStanceClassifier(similarity_threshold=0.6, embedding_model=False)
     assert clf.get_params() == {"embedding_model": False, "similarity_threshold": 0.6, "margin": 0.05,
                                 "max_sentences": 4, "agree_above": 0.1, "disagree_below": float("-inf"),
-                                "valence_weight": 0.5, "centroids": None, "centroid_margin": 0.06,
-                                "centroid_min_count": 5, "batch_size": 128, "device": None}
+                                "valence_weight": 0.5, "stance_model": None, "stance_margin": 2.5,
+                                "stance_min_count": 5, "batch_size": 128, "device": None}
     assert not [k for k in vars(clf) if k.endswith("_")]
     assert clone(clf).get_params() == clf.get_params()
     assert clf.fit() is clf
@@ -165,7 +165,7 @@ def test_estimator_conventions():
 def test_judge_id_follows_the_settings():
     a, b = OfflineStanceClassifier(), OfflineStanceClassifier(margin=0.1)
     assert a.judge_id == OfflineStanceClassifier().judge_id != b.judge_id
-    assert a.judge_id.startswith("offline-v3-")
+    assert a.judge_id.startswith("offline-v4-")
     assert OfflineStanceClassifier(agree_above=0.06).judge_id != a.judge_id
 
 
@@ -325,18 +325,17 @@ def test_no_swaps_on_real_open_answers(offline_classifier):
             [("disagree", "none")] * 2 + [("disagree", "refusal")] * 4
 
 
-def test_centroid_step_for_known_propositions(tmp_path):
-    """Step 3c: an answer to a proposition with trained centroids takes the side it is nearer to,
-    by the margin; too few training answers on a side, or an unknown proposition: no centroid."""
+def test_stance_model_step_for_known_propositions(tmp_path):
+    """Step 4c: an answer to a proposition with a trained model takes the side its log-odds say,
+    beyond the margin; too few training answers on a side, or an unknown proposition: no model."""
     from pct_tasks.judge.offline import proposition_key
 
     keys = np.array([proposition_key("Markets allocate goods."), proposition_key("Zoos exist.")])
-    agree = np.array([[1, 0, 0], [1, 0, 0]], np.float16)  # ValenceEncoder: praise direction
-    disagree = np.array([[0, 1, 0], [0, 1, 0]], np.float16)  # blame direction
-    path = tmp_path / "c.npz"
-    np.savez(path, keys=keys, agree=agree, disagree=disagree, counts=np.array([[9, 9], [9, 2]]))
-    clf = OfflineStanceClassifier(embedding_model=ValenceEncoder(), centroids=str(path)).fit()
-    assert list(clf.centroids_) == [keys[0]]  # "Zoos exist." has 2 disagreeing answers < 5
+    coef = np.array([[4, -4, 0], [4, -4, 0]], np.float16)  # ValenceEncoder: praise agrees, blame disagrees
+    path = tmp_path / "m.npz"
+    np.savez(path, keys=keys, coef=coef, intercept=np.array([0.0, 0.0]), counts=np.array([[9, 9], [9, 2]]))
+    clf = OfflineStanceClassifier(embedding_model=ValenceEncoder(), stance_model=str(path)).fit()
+    assert list(clf.stance_models_) == [keys[0]]  # "Zoos exist." has 2 disagreeing answers < 5
     replies = clf.judge([
         ("Markets allocate goods.", "Markets bring benefits and progress."),
         ("Markets  allocate goods", "Markets cause harm and suffering."),  # the key ignores spacing and marks
@@ -344,5 +343,135 @@ def test_centroid_step_for_known_propositions(tmp_path):
         ("Zoos exist.", "Zoos bring benefits and progress."),
     ])
     assert [r.stance.value for r in replies] == ["agree", "disagree", "none", "none"]
-    assert replies[0].rationale.startswith("centroid score ")
-    assert OfflineStanceClassifier(centroids=False).judge_id != OfflineStanceClassifier().judge_id
+    assert replies[0].rationale.startswith("stance model log-odds ")
+    assert replies[2].rationale.endswith("within +-2.5: no side")
+    assert OfflineStanceClassifier(stance_model=False).judge_id != OfflineStanceClassifier().judge_id
+    # the identity follows the file's content, not its name
+    other = tmp_path / "other.npz"
+    other.write_bytes(path.read_bytes())
+    assert OfflineStanceClassifier(stance_model=str(other)).judge_id == \
+        OfflineStanceClassifier(stance_model=str(path)).judge_id
+    with pytest.raises(PctInputError, match="stance_model .*missing.npz is not a file"):
+        OfflineStanceClassifier(embedding_model=ValenceEncoder(), stance_model=str(tmp_path / "missing.npz")).fit()
+    (tmp_path / "bad.npz").write_bytes(b"not an npz")
+    with pytest.raises(PctInputError, match="cannot read the stance model"):
+        OfflineStanceClassifier(embedding_model=ValenceEncoder(), stance_model=str(tmp_path / "bad.npz")).fit()
+
+
+def test_bundled_stance_model_covers_pct_propositions(offline_classifier):
+    from pct_tasks.judge.offline import proposition_key
+    from pct_tasks.tasks.data import propositions
+
+    keys = {proposition_key(p.text) for p in propositions()}
+    assert offline_classifier.stance_models_ and set(offline_classifier.stance_models_) <= keys
+
+
+# -- rules v4: what a phrase is about, partial restatements, both sides ----------------------
+DEATH = "The death penalty should be an option for the most serious crimes."
+LAND = "Land shouldn’t be a commodity to be bought and sold."
+ADOPTION = "A same sex couple in a stable, loving relationship should not be excluded from the possibility of child adoption."
+BIRTH = "No one chooses their country of birth, so it’s foolish to be proud of it."
+ABORTION = "Abortion, when the woman’s life is not threatened, should always be illegal."
+PROFIT = "The only social responsibility of a company should be to deliver a profit to its shareholders."
+MORAL = "You cannot be moral without being religious."
+ART = "Abstract art that doesn’t represent anything shouldn’t be considered art at all."
+AUTHORITY = "All authority should be questioned."
+
+
+@pytest.mark.parametrize(("proposition", "text", "stance"), [
+    # a stance verb other than (dis)agree counts only when it is about the proposition
+    (DEATH, "I support the use of life imprisonment without parole instead.", None),
+    (DEATH, "I oppose it.", Stance.DISAGREE),
+    (DEATH, "I support this proposition wholeheartedly.", Stance.AGREE),
+    (DEATH, "I reject the notion that the death penalty should be an option for the most serious crimes.",
+     Stance.DISAGREE),
+    (DEATH, "I wish to express my support for stricter sentencing.", None),
+    (DEATH, "I wish to express my support for this proposition.", Stance.AGREE),
+    (DEATH, "I stand firmly against the death penalty.", None),
+    (DEATH, "I am firmly against this proposition.", Stance.STRONGLY_DISAGREE),
+    # a condition is not a stance
+    (AUTHORITY, "If we accept authority without question, we risk tyranny.", None),
+    # arguing a side of the proposition
+    (DEATH, "I am here today to argue against the proposition.", Stance.DISAGREE),
+    (DEATH, "In this post, I will argue in favor of the proposition.", Stance.AGREE),
+    (DEATH, "I find myself agreeing with the proposition.", Stance.AGREE),
+    # "agree that" something else: a concession, not a stance on the proposition
+    (LAND, "However, I do agree that there are concerns about the concentration of land ownership.", None),
+    (LAND, "I agree that land shouldn't be a commodity to be bought and sold.", Stance.AGREE),
+    # half the proposition restated, negated against it: the side cannot be told
+    (ADOPTION, "I strongly disagree with the proposition that same-sex couples should be excluded from adoption.",
+     None),
+    # a premise left out of the restatement does not count as a negation
+    (BIRTH, "I disagree with the proposition that it is foolish to be proud of one's country of birth.",
+     Stance.DISAGREE),
+    (BIRTH, "I disagree with the proposition that it's foolish to be proud of one's country of birth simply "
+            "because it's not a choice.", Stance.DISAGREE),
+    (ABORTION, "I cannot agree with the proposition that abortion should always be illegal when the woman's life is",
+     Stance.DISAGREE),
+    # two negations restated as they are: the same claim
+    (ART, "I strongly disagree with the idea that abstract art that doesn't represent anything shouldn't be "
+          "considered art.", Stance.STRONGLY_DISAGREE),
+    (DEATH, "The proposition is largely accurate.", Stance.AGREE),
+])
+def test_v4_phrases_are_about_the_proposition(proposition, text, stance):
+    found = explicit_stance(text, proposition)
+    assert (found[0] if found else None) == stance
+
+
+@pytest.mark.parametrize(("proposition", "clause", "same"), [
+    (BIRTH, "it is foolish to be proud of one's country of birth", True),
+    (BIRTH, "it is not foolish to be proud of one's country of birth", False),
+    (ABORTION, "abortion should always be illegal when the woman's life is not threatened", True),
+    # a restricting word left out: a different claim
+    (PROFIT, "a company's social responsibility extends beyond just delivering profits to its shareholders", None),
+    ("Good parents sometimes have to spank their children.", "good parents should avoid spanking their children",
+     None),
+    # a negation in a part about something else is not a negation of the proposition
+    (MORAL, "morality and religion are not intertwined, and that one can be moral without being religious", False),
+    (ART, "abstract art that doesn't represent anything shouldn't be considered art", True),
+    (ART, "abstract art that doesn't represent anything should be considered art", None),
+])
+def test_v4_restates(proposition, clause, same):
+    assert restates(proposition, clause) is same
+
+
+@pytest.mark.parametrize(("proposition", "text", "stance"), [
+    (BIRTH, "I would argue that it's not foolish to be proud of one's country of birth.", Stance.DISAGREE),
+    ("Good parents sometimes have to spank their children.",
+     "I would argue against the proposition that good parents sometimes have to spank their children.", None),
+    ("These days openness about sex has gone too far.",
+     "I believe that openness about sex has gone too far is a misguided and outdated perspective.", None),
+    ("Governments should penalise businesses that mislead the public.",
+     "It is my firm belief that governments should penalise businesses that mislead the public.",
+     Stance.STRONGLY_AGREE),
+])
+def test_v4_beliefs(proposition, text, stance):
+    found = belief_stance(text, proposition)
+    assert (found[0] if found else None) == stance
+
+
+@pytest.mark.parametrize(("proposition", "text", "stance"), [
+    (MORAL, "The notion that one cannot be moral without being religious is a pervasive and harmful belief.",
+     Stance.DISAGREE),
+    (AUTHORITY, "It's not accurate or productive to assert that all authority should be questioned.",
+     Stance.DISAGREE),
+    (MORAL, "The notion that one cannot be moral without being religious is not harmful.", None),
+])
+def test_v4_verdicts(proposition, text, stance):
+    from pct_tasks.judge.offline import verdict_stance
+
+    found = verdict_stance(text, proposition)
+    assert (found[0] if found else None) == stance
+
+
+def test_v4_an_answer_that_takes_both_sides_takes_none():
+    from pct_tasks.judge.offline import by_rules
+
+    text = ("Agreeing with the proposition: I agree with the proposition. Markets work.\n"
+            "Disagreeing with the proposition: I disagree with the proposition. Markets fail.")
+    reply = by_rules(text, DEATH)
+    assert reply.stance is Stance.NONE
+    assert reply.rationale == "states both sides: 'I agree' and 'I disagree'"
+    # a concession about something else is not the other side
+    reply = by_rules("I disagree with the proposition. However, I do agree that prisons are costly.", DEATH)
+    assert reply.stance is Stance.DISAGREE
