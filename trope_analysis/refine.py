@@ -45,6 +45,10 @@ class TropeRefiner(BaseEstimator):
         paraphrase: ask for a short paraphrase of each name.
         max_gen_toks: generation budget per reply.
         chat: wrap prompts with the model's chat template when it has one.
+        batch_size: lm-eval batch size when ``model`` is a name (``batch_size=...`` in
+            ``model_args`` wins). Not ``"auto"``: lm-eval's hf backend then probes batches of
+            the model's full context (8,192 tokens for SmolLM2, 64 rows first), which on a CPU
+            runs for many minutes or exhausts memory, for replies of a few words.
         cache_dir: folder for the reply cache (None = no cache).
         show_progress_bar: None follows the log level.
 
@@ -61,6 +65,7 @@ class TropeRefiner(BaseEstimator):
         paraphrase: bool = False,
         max_gen_toks: int = 32,
         chat: bool = True,
+        batch_size: int | str = 16,
         cache_dir: str | os.PathLike | None = None,
         show_progress_bar: bool | None = None,
     ):
@@ -70,6 +75,7 @@ class TropeRefiner(BaseEstimator):
         self.paraphrase = paraphrase
         self.max_gen_toks = max_gen_toks
         self.chat = chat
+        self.batch_size = batch_size
         self.cache_dir = cache_dir
         self.show_progress_bar = show_progress_bar
 
@@ -78,9 +84,9 @@ class TropeRefiner(BaseEstimator):
             raise ValueError("TropeRefiner: model is None; name an lm-eval model (e.g. 'hf') or pass an LM")
         if not isinstance(self.model, str):
             return self.model, getattr(self.model, "refiner_id", type(self.model).__name__)
-        from lm_eval.api.registry import get_model
+        from pct_tasks.models.lmeval import build_lm
 
-        lm = get_model(self.model).create_from_arg_string(self.model_args or "", {"batch_size": "auto"})
+        lm = build_lm(self.model, self.model_args, {"batch_size": self.batch_size}, what="refiner model")
         return lm, f"{self.model}:{self.model_args}"
 
     def _context(self, lm, prompt: str) -> str:

@@ -51,3 +51,22 @@ def test_refiner_in_the_pipeline(hash_embedder):
 def test_refiner_off_by_default_asks_nothing():
     ref = TropeRefiner(model=FakeLM(), filter_arguments=False).fit(["a b c"])
     assert ref.n_requests_ == 0 and ref.is_argument_.tolist() == [True]
+
+
+def test_refiner_by_name_uses_a_fixed_batch_size(monkeypatch):
+    # batch_size="auto" made lm-eval's hf backend probe 64 rows of the full context (8,192
+    # tokens for SmolLM2) before the first reply: minutes on a CPU, or out of memory.
+    import lm_eval.api.registry as registry
+
+    built = []
+
+    class Backend(FakeLM):
+        @classmethod
+        def create_from_arg_string(cls, arg_string, additional_config=None):
+            built.append((arg_string, dict(additional_config or {})))
+            return cls()
+
+    monkeypatch.setattr(registry, "get_model", lambda name: Backend)
+    TropeRefiner(model="hf", model_args="pretrained=m").fit(["Taxes pay for schools."])
+    TropeRefiner(model="hf", model_args="pretrained=m,batch_size=2").fit(["Taxes pay for schools."])
+    assert built == [("pretrained=m", {"batch_size": 16}), ("pretrained=m,batch_size=2", {})]
