@@ -79,15 +79,20 @@ class TropeRefiner(BaseEstimator):
         self.cache_dir = cache_dir
         self.show_progress_bar = show_progress_bar
 
-    def _lm(self):
+    def _lm_id(self) -> str:
+        """The model's part of the cache key, known without loading the model."""
         if self.model is None:
             raise ValueError("TropeRefiner: model is None; name an lm-eval model (e.g. 'hf') or pass an LM")
         if not isinstance(self.model, str):
-            return self.model, getattr(self.model, "refiner_id", type(self.model).__name__)
+            return getattr(self.model, "refiner_id", type(self.model).__name__)
+        return f"{self.model}:{self.model_args}"
+
+    def _lm(self):
+        if not isinstance(self.model, str):
+            return self.model
         from pct_tasks.models.lmeval import build_lm
 
-        lm = build_lm(self.model, self.model_args, {"batch_size": self.batch_size}, what="refiner model")
-        return lm, f"{self.model}:{self.model_args}"
+        return build_lm(self.model, self.model_args, {"batch_size": self.batch_size}, what="refiner model")
 
     def _context(self, lm, prompt: str) -> str:
         if self.chat:
@@ -109,7 +114,7 @@ class TropeRefiner(BaseEstimator):
             jobs.append(("paraphrase", PARAPHRASE_PROMPT))
         if not jobs or not names:
             return self
-        lm, lm_id = self._lm()
+        lm_id = self._lm_id()
         cache_file = Path(self.cache_dir) / "refiner.jsonl" if self.cache_dir is not None else None
         cache = _read_cache(cache_file)
         prompts = {kind: [template.format(sentence=n) for n in names] for kind, template in jobs}
@@ -117,6 +122,8 @@ class TropeRefiner(BaseEstimator):
         todo = sorted({(k, p) for kind in prompts for k, p in zip(keys[kind], prompts[kind], strict=True) if k not in cache})
         if todo:
             from lm_eval.api.instance import Instance
+
+            lm = self._lm()  # only now: a re-run whose replies are all cached loads no model
 
             requests = [
                 Instance("generate_until", {}, (self._context(lm, p), {"until": ["\n\n"], "max_gen_toks": self.max_gen_toks,

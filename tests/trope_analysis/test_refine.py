@@ -70,3 +70,21 @@ def test_refiner_by_name_uses_a_fixed_batch_size(monkeypatch):
     TropeRefiner(model="hf", model_args="pretrained=m").fit(["Taxes pay for schools."])
     TropeRefiner(model="hf", model_args="pretrained=m,batch_size=2").fit(["Taxes pay for schools."])
     assert built == [("pretrained=m", {"batch_size": 16}), ("pretrained=m,batch_size=2", {})]
+
+
+def test_a_fully_cached_rerun_loads_no_model(monkeypatch, tmp_path):
+    import lm_eval.api.registry as registry
+
+    built = []
+
+    class Backend(FakeLM):
+        @classmethod
+        def create_from_arg_string(cls, arg_string, additional_config=None):
+            built.append(arg_string)
+            return cls()
+
+    monkeypatch.setattr(registry, "get_model", lambda name: Backend)
+    first = TropeRefiner(model="hf", model_args="pretrained=m", paraphrase=True, cache_dir=tmp_path).fit(["Taxes pay."])
+    again = TropeRefiner(model="hf", model_args="pretrained=m", paraphrase=True, cache_dir=tmp_path).fit(["Taxes pay."])
+    assert built == ["pretrained=m"] and again.n_requests_ == 0
+    assert again.paraphrases_ == first.paraphrases_ == ["Schools need taxes"]
