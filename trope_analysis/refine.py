@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import re
 from collections.abc import Sequence
@@ -31,6 +32,13 @@ PARAPHRASE_PROMPT = (
     "phrase only.\n\nArgument: {sentence}\n\nPhrase:"
 )
 _YES = re.compile(r"^\W*(yes|y|true)\b", re.I)
+# A label some models put before the phrase, echoing the prompt's cue ("Phrase:") or its task
+# (SmolLM2-135M: "Rewrite: ...", "The Argument: ..."); left out of the paraphrase.
+_ECHO = re.compile(r"^(?:the\s+)?(?:short\s+)?(?:phrase|argument|rewrite|rewritten|paraphrase)\s*:\s*", re.I)
+#: Fewest names over which one verdict for all of them is worth a warning.
+_CONSTANT_WARN_MIN = 10
+
+logger = logging.getLogger(__name__)
 
 
 class TropeRefiner(BaseEstimator):
@@ -137,14 +145,24 @@ class TropeRefiner(BaseEstimator):
             self.n_requests_ = len(todo)
         if self.filter_arguments:
             self.is_argument_ = np.array([bool(_YES.match(cache[k])) for k in keys["argument"]], dtype=bool)
+            _warn_if_constant(self.is_argument_, lm_id)
         if self.paraphrase:
             self.paraphrases_ = [_first_line(cache[k]) for k in keys["paraphrase"]]
         return self
 
 
+def _warn_if_constant(is_argument: np.ndarray, lm_id: str) -> None:
+    """One verdict for every name usually means the model answers by rote, not by reading
+    (SmolLM2-135M said "No" to all 120 trope names of real answers); say so."""
+    if len(is_argument) >= _CONSTANT_WARN_MIN and len(set(is_argument.tolist())) == 1:
+        logger.warning("trope refiner: %s answered %r for all %d trope names; its argument filter tells "
+                       "nothing here (use a stronger model, or --no-argument-filter)",
+                       lm_id, "yes" if is_argument[0] else "no", len(is_argument))
+
+
 def _first_line(reply: str) -> str:
     lines = [line.strip() for line in reply.strip().splitlines() if line.strip()]
-    return lines[0].strip("\"'").strip() if lines else ""
+    return _ECHO.sub("", lines[0].strip("\"'").strip()).strip("\"'").strip() if lines else ""
 
 
 def _key(lm_id: str, max_gen_toks: int, prompt: str) -> str:
