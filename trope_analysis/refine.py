@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import re
 from collections.abc import Sequence
@@ -31,6 +32,13 @@ PARAPHRASE_PROMPT = (
     "phrase only.\n\nArgument: {sentence}\n\nPhrase:"
 )
 _YES = re.compile(r"^\W*(yes|y|true)\b", re.I)
+# A label some models put before the phrase, echoing the prompt's cue ("Phrase:") or its task
+# (SmolLM2-135M: "Rewrite: ...", "The Argument: ..."); left out of the paraphrase.
+_ECHO = re.compile(r"^(?:the\s+)?(?:short\s+)?(?:phrase|argument|rewrite|rewritten|paraphrase)\s*:\s*", re.I)
+#: Fewest names over which one verdict for all of them is worth a warning.
+_CONSTANT_WARN_MIN = 10
+
+logger = logging.getLogger(__name__)
 
 
 class TropeRefiner(BaseEstimator):
@@ -45,6 +53,10 @@ class TropeRefiner(BaseEstimator):
         paraphrase: ask for a short paraphrase of each name.
         max_gen_toks: generation budget per reply.
         chat: wrap prompts with the model's chat template when it has one.
+        batch_size: lm-eval batch size when ``model`` is a name (``batch_size=...`` in
+            ``model_args`` wins). Not ``"auto"``: lm-eval's hf backend then probes batches of
+            the model's full context (8,192 tokens for SmolLM2, 64 rows first), which on a CPU
+            runs for many minutes or exhausts memory, for replies of a few words.
         cache_dir: folder for the reply cache (None = no cache).
         show_progress_bar: None follows the log level.
 
@@ -61,6 +73,7 @@ class TropeRefiner(BaseEstimator):
         paraphrase: bool = False,
         max_gen_toks: int = 32,
         chat: bool = True,
+        batch_size: int | str = 16,
         cache_dir: str | os.PathLike | None = None,
         show_progress_bar: bool | None = None,
     ):
@@ -70,18 +83,24 @@ class TropeRefiner(BaseEstimator):
         self.paraphrase = paraphrase
         self.max_gen_toks = max_gen_toks
         self.chat = chat
+        self.batch_size = batch_size
         self.cache_dir = cache_dir
         self.show_progress_bar = show_progress_bar
 
-    def _lm(self):
+    def _lm_id(self) -> str:
+        """The model's part of the cache key, known without loading the model."""
         if self.model is None:
             raise ValueError("TropeRefiner: model is None; name an lm-eval model (e.g. 'hf') or pass an LM")
         if not isinstance(self.model, str):
-            return self.model, getattr(self.model, "refiner_id", type(self.model).__name__)
-        from lm_eval.api.registry import get_model
+            return getattr(self.model, "refiner_id", type(self.model).__name__)
+        return f"{self.model}:{self.model_args}"
 
-        lm = get_model(self.model).create_from_arg_string(self.model_args or "", {"batch_size": "auto"})
-        return lm, f"{self.model}:{self.model_args}"
+    def _lm(self):
+        if not isinstance(self.model, str):
+            return self.model
+        from pct_tasks.models.lmeval import build_lm
+
+        return build_lm(self.model, self.model_args, {"batch_size": self.batch_size}, what="refiner model")
 
     def _context(self, lm, prompt: str) -> str:
         if self.chat:
@@ -103,7 +122,7 @@ class TropeRefiner(BaseEstimator):
             jobs.append(("paraphrase", PARAPHRASE_PROMPT))
         if not jobs or not names:
             return self
-        lm, lm_id = self._lm()
+        lm_id = self._lm_id()
         cache_file = Path(self.cache_dir) / "refiner.jsonl" if self.cache_dir is not None else None
         cache = _read_cache(cache_file)
         prompts = {kind: [template.format(sentence=n) for n in names] for kind, template in jobs}
@@ -111,6 +130,8 @@ class TropeRefiner(BaseEstimator):
         todo = sorted({(k, p) for kind in prompts for k, p in zip(keys[kind], prompts[kind], strict=True) if k not in cache})
         if todo:
             from lm_eval.api.instance import Instance
+
+            lm = self._lm()  # only now: a re-run whose replies are all cached loads no model
 
             requests = [
                 Instance("generate_until", {}, (self._context(lm, p), {"until": ["\n\n"], "max_gen_toks": self.max_gen_toks,
@@ -124,14 +145,24 @@ class TropeRefiner(BaseEstimator):
             self.n_requests_ = len(todo)
         if self.filter_arguments:
             self.is_argument_ = np.array([bool(_YES.match(cache[k])) for k in keys["argument"]], dtype=bool)
+            _warn_if_constant(self.is_argument_, lm_id)
         if self.paraphrase:
             self.paraphrases_ = [_first_line(cache[k]) for k in keys["paraphrase"]]
         return self
 
 
+def _warn_if_constant(is_argument: np.ndarray, lm_id: str) -> None:
+    """One verdict for every name usually means the model answers by rote, not by reading
+    (SmolLM2-135M said "No" to all 120 trope names of real answers); say so."""
+    if len(is_argument) >= _CONSTANT_WARN_MIN and len(set(is_argument.tolist())) == 1:
+        logger.warning("trope refiner: %s answered %r for all %d trope names; its argument filter tells "
+                       "nothing here (use a stronger model, or --no-argument-filter)",
+                       lm_id, "yes" if is_argument[0] else "no", len(is_argument))
+
+
 def _first_line(reply: str) -> str:
     lines = [line.strip() for line in reply.strip().splitlines() if line.strip()]
-    return lines[0].strip("\"'").strip() if lines else ""
+    return _ECHO.sub("", lines[0].strip("\"'").strip()).strip("\"'").strip() if lines else ""
 
 
 def _key(lm_id: str, max_gen_toks: int, prompt: str) -> str:

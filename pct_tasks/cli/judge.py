@@ -8,7 +8,7 @@ EXAMPLES = """\
 examples:
   pct judge out/ --judge offline
   pct judge out/ --judge "local-chat-completions:model=mistral,base_url=http://localhost:8000/v1/chat/completions,num_concurrent=8"
-  pct judge out/ --judge "hf:pretrained=mistralai/Mistral-7B-Instruct-v0.3" --batch-size 16
+  pct judge out/ --judge "hf:pretrained=mistralai/Mistral-7B-Instruct-v0.3" --model-batch-size 16
 
 Labels go to <folder of samples_*.jsonl>/judgements/<judge id>.jsonl; a re-run judges only
 what is missing. Read them back with pct_tasks.judge.load_judgements (docs/judge.md).

@@ -83,15 +83,11 @@ class LMJudge:
 
     def _model(self):
         if self._lm is None:
-            from lm_eval.api.registry import get_model
+            from pct_tasks.models.lmeval import build_lm
 
-            try:
-                cls = get_model(self.model)
-            except ValueError as exc:
-                raise PctInputError(f"unknown lm-eval model {self.model!r}",
-                                    hint="use a name from `lm_eval ls models`, e.g. hf or local-chat-completions") from exc
-            extra = {"batch_size": self.batch_size, "device": self.device}
-            self._lm = cls.create_from_arg_string(self.model_args, {k: v for k, v in extra.items() if v is not None})
+            # batch_size / device written in the model args win over the judge's options.
+            self._lm = build_lm(self.model, self.model_args, {"batch_size": self.batch_size, "device": self.device},
+                                what="judge model")
         return self._lm
 
     @staticmethod
