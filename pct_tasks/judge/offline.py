@@ -76,6 +76,7 @@ from pct_tasks.errors import PctInputError
 from pct_tasks.judge.prompt import JudgeReply
 from pct_tasks.labels import JUDGE_LABELS, Stance
 from pct_tasks.minilm import load_sentence_model
+from pct_tasks.sentences import split_sentences
 from pct_tasks.tasks.parsing import is_refusal, open_refusal
 
 #: Bump when the rules or prototypes change: it is part of the judge identity.
@@ -463,7 +464,6 @@ def load_stance_model(path: str | os.PathLike, min_count: int) -> dict[str, tupl
 
 _QUOTES = re.compile(r'["\u201c\u201d]')
 # A sentence: up to an end mark followed by white space, or up to a line break.
-_SENTENCE_SPLIT = re.compile(r"[^\n]+?(?:[.!?](?=\s)|$)", re.M)
 
 
 def _pairs(X: Any) -> list[tuple[str, str]]:
@@ -490,15 +490,10 @@ _MAX_TOKENS = 64
 
 
 def _sentences(text: str, limit: int) -> list[str]:
-    """The opening ``limit`` sentences of ``text`` (where essays and answers state a position)."""
-    out = []
-    for part in _SENTENCE_SPLIT.finditer(text):
-        sentence = part.group(0).strip()
-        if len(sentence) > 3:
-            out.append(sentence[:_MAX_SENTENCE_CHARS])
-            if len(out) == limit:
-                break
-    return out
+    """The opening ``limit`` sentences of ``text`` (where essays and answers state a position),
+    split by the project's one splitter; only the opening is split (essays run long)."""
+    opening = text[: 2 * (limit + 1) * _MAX_SENTENCE_CHARS]
+    return [s[:_MAX_SENTENCE_CHARS] for s in split_sentences(opening) if len(s) > 3][:limit]
 
 
 def _opening_without(text: str, phrase: str, limit: int) -> list[str]:
