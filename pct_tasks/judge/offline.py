@@ -80,7 +80,7 @@ from pct_tasks.sentences import split_sentences
 from pct_tasks.tasks.parsing import is_refusal, open_refusal
 
 #: Bump when the rules or prototypes change: it is part of the judge identity.
-RULES_VERSION = "4"
+RULES_VERSION = "5"
 
 # The subject of a stance; not in a condition ("If we accept authority without question, ...").
 _I = r"(?<!\bif )(?<!\bwhen )(?<!\bunless )(?<!\bwhether )\b(?:i|i'm|i am|i've|i have|we|we're|we are)\s+"
