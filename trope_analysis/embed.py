@@ -17,6 +17,7 @@ Every such setting is part of the cache identity (``model_id``).
 from __future__ import annotations
 
 import contextlib
+import functools
 import glob
 import hashlib
 import logging
@@ -56,6 +57,7 @@ def resolve_device(device: str | None) -> str:
     return "cuda" if torch.cuda.is_available() else "cpu"
 
 
+@functools.cache
 def _no_gpu_device_nodes() -> bool:
     """On Linux, no NVIDIA, ROCm or WSL GPU device node exists, so torch can find no CUDA device."""
     if not sys.platform.startswith("linux"):
@@ -67,11 +69,12 @@ def _no_gpu_device_nodes() -> bool:
 _BF16_FLAGS = frozenset({"amx_tile", "avx512_bf16"})
 
 
+@functools.cache
 def cpu_has_native_bf16() -> bool:
     """True when this CPU computes bfloat16 natively (AMX or AVX512-BF16); else bf16 is emulated.
 
     Read from /proc/cpuinfo where there is one (no torch import: a cached run needs none),
-    else from torch's probes."""
+    else from torch's probes; once per process (the cache key and the forward pass both ask)."""
     try:
         with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as fh:
             for line in fh:

@@ -221,8 +221,9 @@ def make_pipeline(options: TropeOptions | str | None = None, *, group_cache_dir=
     """A pipeline for ``options`` (a ``TropeOptions`` or a preset name; ``changes`` override fields).
 
     ``default``: regex splitter, MiniLM (cached), ``ArgumentFilter``, average linkage per
-    group (``BoundedAverageLinkage``: cores cut at cosine distance 0.3, leftovers join the nearest
-    trope within 0.7), tropes of at least 5 sentences.
+    group (``BoundedAverageLinkage``: half the group's mean vector removed, cores cut at average
+    cosine distance 0.6, leftovers join the nearest trope within 1.0; the ``cluster.DEFAULT_*``
+    constants), tropes of at least 5 sentences.
     ``paper``: the paper's settings: sentences over 20 characters, no filter, DBSCAN (cosine,
     eps 0.15, min_samples 10), dropping noise, clusters of 10 or fewer sentences and clusters
     holding half the group or more.
