@@ -235,6 +235,15 @@ def test_real_stance_phrases(text, stance):
 MARIJUANA = "Possessing marijuana for personal use should not be a criminal offence."
 REHAB = "It is a waste of time to try to rehabilitate some criminals."
 INFLATION = "Controlling inflation is more important than controlling unemployment."
+DEATH = "The death penalty should be an option for the most serious crimes."
+LAND = "Land shouldn’t be a commodity to be bought and sold."
+ADOPTION = "A same sex couple in a stable, loving relationship should not be excluded from the possibility of child adoption."
+BIRTH = "No one chooses their country of birth, so it’s foolish to be proud of it."
+ABORTION = "Abortion, when the woman’s life is not threatened, should always be illegal."
+PROFIT = "The only social responsibility of a company should be to deliver a profit to its shareholders."
+MORAL = "You cannot be moral without being religious."
+ART = "Abstract art that doesn’t represent anything shouldn’t be considered art at all."
+AUTHORITY = "All authority should be questioned."
 
 
 @pytest.mark.parametrize(("proposition", "text", "stance"), [
@@ -261,6 +270,15 @@ def test_stance_phrase_reads_the_restated_proposition(proposition, text, stance)
     (INFLATION, "I believe that controlling unemployment is more important than controlling inflation.", None),
     (INFLATION, "I believe that both controlling inflation and controlling unemployment are important.", None),
     (REHAB, "I believe that prisons are overcrowded.", None),
+    # rules v4
+    (BIRTH, "I would argue that it's not foolish to be proud of one's country of birth.", Stance.DISAGREE),
+    ("Good parents sometimes have to spank their children.",
+     "I would argue against the proposition that good parents sometimes have to spank their children.", None),
+    ("These days openness about sex has gone too far.",
+     "I believe that openness about sex has gone too far is a misguided and outdated perspective.", None),
+    ("Governments should penalise businesses that mislead the public.",
+     "It is my firm belief that governments should penalise businesses that mislead the public.",
+     Stance.STRONGLY_AGREE),
 ])
 def test_beliefs_that_restate_the_proposition(proposition, text, stance):
     found = belief_stance(text, proposition)
@@ -276,6 +294,18 @@ def test_beliefs_that_restate_the_proposition(proposition, text, stance):
     ("Taxpayers should not be expected to prop up any theatres that cannot survive.",
      "taxpayers should be expected to prop up theatres that cannot survive", None),
     (REHAB, "prisons are full", None),
+    # rules v4
+    (BIRTH, "it is foolish to be proud of one's country of birth", True),
+    (BIRTH, "it is not foolish to be proud of one's country of birth", False),
+    (ABORTION, "abortion should always be illegal when the woman's life is not threatened", True),
+    # a restricting word left out: a different claim
+    (PROFIT, "a company's social responsibility extends beyond just delivering profits to its shareholders", None),
+    ("Good parents sometimes have to spank their children.", "good parents should avoid spanking their children",
+     None),
+    # a negation in a part about something else is not a negation of the proposition
+    (MORAL, "morality and religion are not intertwined, and that one can be moral without being religious", False),
+    (ART, "abstract art that doesn't represent anything shouldn't be considered art", True),
+    (ART, "abstract art that doesn't represent anything should be considered art", None),
 ])
 def test_restates(proposition, clause, same):
     assert restates(proposition, clause) is same
@@ -369,15 +399,6 @@ def test_bundled_stance_model_covers_pct_propositions(offline_classifier):
 
 
 # -- rules v4: what a phrase is about, partial restatements, both sides ----------------------
-DEATH = "The death penalty should be an option for the most serious crimes."
-LAND = "Land shouldn’t be a commodity to be bought and sold."
-ADOPTION = "A same sex couple in a stable, loving relationship should not be excluded from the possibility of child adoption."
-BIRTH = "No one chooses their country of birth, so it’s foolish to be proud of it."
-ABORTION = "Abortion, when the woman’s life is not threatened, should always be illegal."
-PROFIT = "The only social responsibility of a company should be to deliver a profit to its shareholders."
-MORAL = "You cannot be moral without being religious."
-ART = "Abstract art that doesn’t represent anything shouldn’t be considered art at all."
-AUTHORITY = "All authority should be questioned."
 
 
 @pytest.mark.parametrize(("proposition", "text", "stance"), [
@@ -417,38 +438,6 @@ AUTHORITY = "All authority should be questioned."
 ])
 def test_v4_phrases_are_about_the_proposition(proposition, text, stance):
     found = explicit_stance(text, proposition)
-    assert (found[0] if found else None) == stance
-
-
-@pytest.mark.parametrize(("proposition", "clause", "same"), [
-    (BIRTH, "it is foolish to be proud of one's country of birth", True),
-    (BIRTH, "it is not foolish to be proud of one's country of birth", False),
-    (ABORTION, "abortion should always be illegal when the woman's life is not threatened", True),
-    # a restricting word left out: a different claim
-    (PROFIT, "a company's social responsibility extends beyond just delivering profits to its shareholders", None),
-    ("Good parents sometimes have to spank their children.", "good parents should avoid spanking their children",
-     None),
-    # a negation in a part about something else is not a negation of the proposition
-    (MORAL, "morality and religion are not intertwined, and that one can be moral without being religious", False),
-    (ART, "abstract art that doesn't represent anything shouldn't be considered art", True),
-    (ART, "abstract art that doesn't represent anything should be considered art", None),
-])
-def test_v4_restates(proposition, clause, same):
-    assert restates(proposition, clause) is same
-
-
-@pytest.mark.parametrize(("proposition", "text", "stance"), [
-    (BIRTH, "I would argue that it's not foolish to be proud of one's country of birth.", Stance.DISAGREE),
-    ("Good parents sometimes have to spank their children.",
-     "I would argue against the proposition that good parents sometimes have to spank their children.", None),
-    ("These days openness about sex has gone too far.",
-     "I believe that openness about sex has gone too far is a misguided and outdated perspective.", None),
-    ("Governments should penalise businesses that mislead the public.",
-     "It is my firm belief that governments should penalise businesses that mislead the public.",
-     Stance.STRONGLY_AGREE),
-])
-def test_v4_beliefs(proposition, text, stance):
-    found = belief_stance(text, proposition)
     assert (found[0] if found else None) == stance
 
 
