@@ -192,34 +192,54 @@ class ArgumentFilter(BaseEstimator):
         self.paraphrase_similarity = paraphrase_similarity
         self.frame_patterns = frame_patterns
 
-    def fit(self, sentences: Sequence[str], propositions: Sequence[str], embeddings: np.ndarray | None = None,
-            proposition_embeddings: np.ndarray | None = None) -> ArgumentFilter:
-        """Label ``sentences``; ``propositions[i]`` is the proposition sentence i answers.
+    def text_kinds(self, sentences: Sequence[str], propositions: Sequence[str]) -> np.ndarray:
+        """The kinds the text alone decides: frames, and too few novel words; "argument" = undecided.
 
-        ``embeddings`` (unit rows) and ``proposition_embeddings`` (two unit rows per sentence's
-        proposition: itself and its negation, shape (n, 2, d)) enable the restatement test.
+        No embedding is needed for these, so a pipeline embeds only the undecided sentences. A
+        sentence with too few novel words and no kind pattern is a "restatement" when its main
+        clause shares at least three content words with the proposition, else "scaffolding".
         """
         n = len(sentences)
-        novel = np.fromiter((novel_words(s, p) for s, p in zip(sentences, propositions, strict=True)),
-                            dtype=np.int64, count=n)
-        sims = np.full(n, -1.0)
-        if self.restatement_similarity is not None and embeddings is not None and proposition_embeddings is not None and n:
-            sims = np.einsum("nd,nkd->nk", np.asarray(embeddings, np.float32),
-                             np.asarray(proposition_embeddings, np.float32)).max(axis=1)
-        similar = sims >= (2.0 if self.restatement_similarity is None else float(self.restatement_similarity))
-        paraphrase = sims >= (2.0 if self.paraphrase_similarity is None else float(self.paraphrase_similarity))
-        drop = (novel < self.min_novel_words) | (similar & (novel <= self.max_restatement_words)) | paraphrase
+        if len(propositions) != n:
+            raise ValueError(f"ArgumentFilter: {n} sentences but {len(propositions)} propositions")
         kinds = np.full(n, "argument", dtype=object)
         frames = [(kind, re.compile(p, re.I)) for kind, p in
                   (FRAME_PATTERNS if self.frame_patterns is None else self.frame_patterns)]
-        for i in range(n):
-            frame = next((k for k, rx in frames if rx.search(sentences[i].strip())), None)
+        regexes = [(kind, re.compile(p, re.I)) for kind, p in KIND_PATTERNS]
+        for i, (sentence, proposition) in enumerate(zip(sentences, propositions, strict=True)):
+            frame = next((k for k, rx in frames if rx.search(sentence.strip())), None)
             if frame is not None:
                 kinds[i] = frame
-        regexes = [(kind, re.compile(p, re.I)) for kind, p in KIND_PATTERNS]
-        for i in np.flatnonzero(drop & (kinds == "argument")):
-            kind = next((k for k, rx in regexes if rx.search(sentences[i])), None)
-            kinds[i] = kind or ("restatement" if similar[i] else "scaffolding")
+            elif novel_words(sentence, proposition) < self.min_novel_words:
+                named = next((k for k, rx in regexes if rx.search(sentence)), None)
+                shared = len(_stems(main_clause(sentence)) & _stems(proposition))
+                kinds[i] = named or ("restatement" if shared >= 3 else "scaffolding")
+        return kinds
+
+    def fit(self, sentences: Sequence[str], propositions: Sequence[str], embeddings: np.ndarray | None = None,
+            proposition_embeddings: np.ndarray | None = None, text_kinds: np.ndarray | None = None) -> ArgumentFilter:
+        """Label ``sentences``; ``propositions[i]`` is the proposition sentence i answers.
+
+        ``embeddings`` (unit rows) and ``proposition_embeddings`` (two unit rows per sentence's
+        proposition: itself and its negation, shape (n, 2, d)) enable the restatement test; only
+        the rows of sentences the text leaves undecided are read (the others may be zeros).
+        ``text_kinds``: ``self.text_kinds(sentences, propositions)`` when already computed.
+        """
+        kinds = np.array(self.text_kinds(sentences, propositions) if text_kinds is None else text_kinds, dtype=object)
+        if len(kinds) != len(sentences):
+            raise ValueError(f"ArgumentFilter: {len(kinds)} text kinds for {len(sentences)} sentences")
+        undecided = np.flatnonzero(kinds == "argument")
+        if (self.restatement_similarity is not None or self.paraphrase_similarity is not None) and len(undecided) \
+                and embeddings is not None and proposition_embeddings is not None:
+            sims = np.einsum("nd,nkd->nk", np.asarray(embeddings, np.float32)[undecided],
+                             np.asarray(proposition_embeddings, np.float32)[undecided]).max(axis=1)
+            similar = sims >= (2.0 if self.restatement_similarity is None else float(self.restatement_similarity))
+            paraphrase = sims >= (2.0 if self.paraphrase_similarity is None else float(self.paraphrase_similarity))
+            novel = np.fromiter((novel_words(sentences[i], propositions[i]) for i in undecided), dtype=np.int64,
+                                count=len(undecided))
+            regexes = [(kind, re.compile(p, re.I)) for kind, p in KIND_PATTERNS]
+            for i in undecided[(similar & (novel <= self.max_restatement_words)) | paraphrase]:
+                kinds[i] = next((k for k, rx in regexes if rx.search(sentences[i])), None) or "restatement"
         self.kinds_ = kinds
         self.keep_ = kinds == "argument"
         return self

@@ -45,7 +45,8 @@ class TropePipeline(BaseEstimator):
         argument_filter: ``fit(sentences, propositions, embeddings, proposition_embeddings)``
             setting ``kinds_`` and ``keep_`` (``ArgumentFilter``): sentences that only state the
             stance, restate the proposition, disclaim or scaffold are left out of clustering;
-            None = every sentence is clustered (the paper).
+            None = every sentence is clustered (the paper). With a ``text_kinds(sentences,
+            propositions)`` method too, the sentences it drops by text alone are not embedded.
         refiner: optional ``fit(names)`` setting ``is_argument_`` and ``paraphrases_``
             (``TropeRefiner``); None = no LLM pass (``is_argument`` stays empty).
         stance_level: "direction" (agree vs disagree, the paper) or "stance" (four answers).
@@ -56,7 +57,8 @@ class TropePipeline(BaseEstimator):
             ``group`` ("p<id>/<side>"), ``kind`` (``arguments.KINDS``; "argument" without a
             filter) and ``trope_id`` (-1 = none);
         tropes_: one row per trope: id, group, proposition, side, name, size, stability, ...;
-        embeddings_: the sentence vectors; centroids_: unit centroid per trope.
+        embeddings_: the sentence vectors (zero rows for sentences the filter dropped by their text
+            alone, which are never embedded); centroids_: unit centroid per trope.
 
     Example:
         >>> from trope_analysis import TropePipeline, GroupClusterer
@@ -89,7 +91,7 @@ class TropePipeline(BaseEstimator):
         Args:
             X: the table, or records (``pct_tasks.io.records.SampleRecord``).
             embeddings: precomputed vectors, one per sentence the splitter keeps (skips the
-                embedder).
+                embedder; rows of sentences the filter drops by text alone are not read).
             labels: open-answer stance labels, when ``X`` is records (see ``justification_table``).
         """
         if self.stance_level not in ("direction", "stance"):
@@ -101,18 +103,22 @@ class TropePipeline(BaseEstimator):
         sentences, doc_index, groups = self._split(docs)
         props = (docs["proposition"] if "proposition" in docs else pd.Series([""] * len(docs))).astype(str).to_numpy()
         extra = self._filter_texts(props) if len(sentences) else []
+        # What the text alone drops (frames, no novel words) is never embedded: ~16% of LLM sentences.
+        text_kinds = self._text_kinds(props, sentences, doc_index)
         if embeddings is None:
-            # One call for sentences and propositions: a cold run loads the model once.
             embedder = self.embedder if self.embedder is not None else SentenceEmbedder()
-            vectors = np.asarray(embedder.fit_transform(sentences + extra), dtype=np.float32)
-            embeddings, extra_vectors = vectors[: len(sentences)], vectors[len(sentences):]
+            need = np.flatnonzero(text_kinds == "argument")
+            # One call for sentences and propositions: a cold run loads the model once.
+            vectors = np.asarray(embedder.fit_transform([sentences[i] for i in need] + extra), dtype=np.float32)
+            embeddings = np.zeros((len(sentences), vectors.shape[1] if vectors.ndim == 2 else 0), dtype=np.float32)
+            embeddings[need], extra_vectors = vectors[: len(need)], vectors[len(need):]
         else:
             extra_vectors = np.asarray(self.embedder.fit_transform(extra), dtype=np.float32) if (
                 extra and self.embedder is not None) else None
         embeddings = np.asarray(embeddings, dtype=np.float32)
         if len(embeddings) != len(sentences):
             raise ValueError(f"TropePipeline: {len(embeddings)} embeddings for {len(sentences)} sentences")
-        kinds = self._kinds(props, sentences, doc_index, embeddings, extra, extra_vectors)
+        kinds = self._kinds(props, sentences, doc_index, embeddings, extra, extra_vectors, text_kinds)
         keep = np.flatnonzero(kinds == "argument")
         clusterer = self.clusterer if self.clusterer is not None else GroupClusterer()
         clusterer.fit(embeddings[keep], groups[keep])
@@ -160,7 +166,13 @@ class TropePipeline(BaseEstimator):
         unique = sorted(set(props.tolist()))
         return unique + [negation(p) for p in unique]
 
-    def _kinds(self, props, sentences, doc_index, embeddings, extra, extra_vectors) -> np.ndarray:
+    def _text_kinds(self, props, sentences, doc_index) -> np.ndarray:
+        """The kinds the argument filter decides from the text alone ("argument" = undecided)."""
+        if self.argument_filter is None or not hasattr(self.argument_filter, "text_kinds") or not len(sentences):
+            return np.full(len(sentences), "argument", dtype=object)
+        return np.asarray(self.argument_filter.text_kinds(sentences, props[doc_index].tolist()), dtype=object)
+
+    def _kinds(self, props, sentences, doc_index, embeddings, extra, extra_vectors, text_kinds) -> np.ndarray:
         """The argument filter's kind per sentence ("argument" for all without a filter)."""
         if self.argument_filter is None or not len(sentences):
             return np.full(len(sentences), "argument", dtype=object)
@@ -170,7 +182,8 @@ class TropePipeline(BaseEstimator):
             index = {p: i for i, p in enumerate(extra[:half])}
             rows = np.array([index[p] for p in props[doc_index]], dtype=np.int64)
             prop_vectors = np.stack([extra_vectors[rows], extra_vectors[rows + half]], axis=1)
-        self.argument_filter.fit(sentences, props[doc_index].tolist(), embeddings, prop_vectors)
+        extra_args = {"text_kinds": text_kinds} if hasattr(self.argument_filter, "text_kinds") else {}
+        self.argument_filter.fit(sentences, props[doc_index].tolist(), embeddings, prop_vectors, **extra_args)
         return np.asarray(self.argument_filter.kinds_, dtype=object)
 
     def check_fitted(self) -> None:

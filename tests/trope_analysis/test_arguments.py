@@ -75,3 +75,17 @@ def test_restatements_by_embedding():
 def test_frame_patterns_can_be_switched_off():
     sentence = "Some economists argue that high rates deter investment, while others maintain that they fund hospitals."
     assert _kinds([sentence], frame_patterns=()) == ["argument"]
+
+
+def test_text_kinds_decide_without_embeddings():
+    sentences = ["I strongly disagree with the proposition that the rich are too highly taxed.",
+                 "Here are three reasons for my view:",
+                 "Progressive taxes pay for the schools and hospitals that every family uses.",
+                 "The rich are taxed too highly, I think."]
+    f = ArgumentFilter()
+    text = f.text_kinds(sentences, [TAXES] * 4)
+    # The reason is left to the embedding test; a bare restatement shares the proposition's words.
+    assert text.tolist() == ["stance", "scaffolding", "argument", "restatement"]
+    assert f.fit(sentences, [TAXES] * 4, text_kinds=text).kinds_.tolist() == text.tolist()
+    with pytest.raises(ValueError, match="propositions"):
+        f.text_kinds(sentences, [TAXES])

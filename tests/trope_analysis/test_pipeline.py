@@ -131,3 +131,33 @@ def test_precomputed_embeddings_skip_the_embedder(hash_embedder):
     again.fit(records, embeddings=pipe.embeddings_)
     assert again.tropes_["name"].tolist() == ["Taxes pay for the schools of every child in town."]
     np.testing.assert_array_equal(again.labels_, pipe.labels_)
+
+
+def test_sentences_the_text_drops_are_never_embedded(hash_embedder):
+    from tests.trope_analysis.conftest import make_record
+    from trope_analysis.arguments import ArgumentFilter
+
+    seen: list[str] = []
+
+    class Recording:
+        def fit_transform(self, sentences):
+            seen.extend(sentences)
+            return hash_embedder.fit_transform(sentences)
+
+    reason = "Taxes pay for the schools of every child in town."
+    frame = "Taxation of top earners is a complex and controversial issue with consequences for everyone."
+    stance = "I strongly agree with the proposition as it is worded here."
+    texts = [f"{frame} {reason} {stance}" for _ in range(12)]
+    texts += [f"Unrelated sentence number {i} about item {i * 7} and more." for i in range(14)]
+    records = [make_record(i, t) for i, t in enumerate(texts)]
+    params = {"clusterer": GroupClusterer(n_resamples=0, distance_threshold=0.2), "argument_filter": ArgumentFilter()}
+    pipe = TropePipeline(embedder=Recording(), **params).fit(records)
+    dropped = set(pipe.sentences_.loc[pipe.sentences_["kind"] != "argument", "sentence"])
+    assert dropped == {frame, stance}
+    assert not dropped & set(seen)  # frames and stance-only sentences cost no forward pass
+    assert pipe.tropes_["name"].tolist() == [reason]
+    # The same result from vectors given for every sentence.
+    full = hash_embedder.fit_transform(pipe.sentences_["sentence"].tolist())
+    again = TropePipeline(embedder=hash_embedder, **params).fit(records, embeddings=full)
+    np.testing.assert_array_equal(again.labels_, pipe.labels_)
+    assert again.sentences_["kind"].tolist() == pipe.sentences_["kind"].tolist()
