@@ -25,6 +25,7 @@ import os
 import sys
 import warnings
 from collections.abc import Sequence
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import numpy as np
@@ -153,6 +154,9 @@ class SentenceEmbedder(BaseEmbedder):
         cache_dir: cache root; None = ``default_cache_dir()``; False = no cache.
         chunk_size: misses encoded (and persisted) per chunk; bounds the work lost on interrupt.
         show_progress_bar: None follows the log level (INFO shows bars).
+        n_workers: processes that encode on CPU, each with its share of the cores as torch
+            threads; None = auto (the available cores, at most 4, when at least
+            ``POOL_MIN_SENTENCES`` sentences miss the cache), 1 = in this process. Ignored on GPU.
 
     Attributes (after fit):
         embeddings_: float32 array, one row per input sentence.
@@ -177,6 +181,7 @@ class SentenceEmbedder(BaseEmbedder):
         cache_dir: str | os.PathLike | None | bool = None,
         chunk_size: int = 4096,
         show_progress_bar: bool | None = None,
+        n_workers: int | None = None,
     ):
         self.model_name_or_path = model_name_or_path
         self.device = device
@@ -187,6 +192,7 @@ class SentenceEmbedder(BaseEmbedder):
         self.cache_dir = cache_dir
         self.chunk_size = chunk_size
         self.show_progress_bar = show_progress_bar
+        self.n_workers = n_workers
 
     def model_id(self) -> str:
         """The cache namespace: model identity plus the settings that change vectors.
@@ -232,6 +238,8 @@ class SentenceEmbedder(BaseEmbedder):
         ):
             if not isinstance(value, int) or value < 1:
                 raise ValueError(f"SentenceEmbedder: {name} must be an int >= 1, got {value!r}")
+        if self.n_workers is not None and (not isinstance(self.n_workers, int) or self.n_workers < 1):
+            raise ValueError(f"SentenceEmbedder: n_workers must be None or an int >= 1, got {self.n_workers!r}")
         sentences = list(sentences)
         unique, inverse = (
             np.unique(np.array(sentences, dtype=object), return_inverse=True)
@@ -257,33 +265,17 @@ class SentenceEmbedder(BaseEmbedder):
         missing = np.flatnonzero(~found)
         self.device_ = None
         if len(missing):
-            # Length-sorted so each chunk pads little; ties by text keep the order deterministic.
+            # Length-sorted so each batch pads little; ties by text keep the order deterministic.
             missing = sorted(missing.tolist(), key=lambda i: (len(unique[i]), unique[i]))
-            model, self.device_ = self._load_model()
             from tqdm.auto import tqdm
 
-            bar = tqdm(
-                total=len(missing),
-                desc="embed",
-                unit="sent",
-                disable=not show_progress(self.show_progress_bar),
-            )
-            for start in range(0, len(missing), self.chunk_size):
-                idx = np.array(missing[start : start + self.chunk_size])
-                with self._autocast(self.device_):
-                    out = model.encode(
-                        [unique[i] for i in idx],
-                        batch_size=self.batch_size,
-                        normalize_embeddings=bool(self.normalize),
-                        convert_to_numpy=True,
-                        show_progress_bar=False,
-                    )
-                out = np.asarray(out, dtype=np.float32)
+            bar = tqdm(total=len(missing), desc="embed", unit="sent", disable=not show_progress(self.show_progress_bar))
+            for idx, out in self._encoded_chunks(unique, missing):
                 if vectors is None:
                     vectors = np.empty((len(unique), out.shape[1]), dtype=np.float32)
                 vectors[idx] = out
                 if cache is not None:
-                    cache.add(keys[idx], out)
+                    cache.add(keys[idx], out)  # persisted as soon as done: an interrupt loses one chunk
                 bar.update(len(idx))
             bar.close()
             if cache is not None:
@@ -297,12 +289,105 @@ class SentenceEmbedder(BaseEmbedder):
         self.embeddings_ = vectors[inverse] if len(sentences) else np.zeros((0, width), np.float32)
         return self
 
+    def _encode(self, model, device: str, texts: list[str]) -> np.ndarray:
+        with self._autocast(device):
+            out = model.encode(texts, batch_size=self.batch_size, normalize_embeddings=bool(self.normalize),
+                               convert_to_numpy=True, show_progress_bar=False)
+        return np.asarray(out, dtype=np.float32)
+
+    def _pool_plan(self, device: str, n_missing: int) -> tuple[int, int]:
+        """(worker processes, torch threads each); 1 worker = encode in this process."""
+        if not device.startswith("cpu"):
+            return 1, 0
+        cores = available_cores()
+        workers = min(4, cores) if self.n_workers is None else self.n_workers
+        if self.n_workers is None and n_missing < POOL_MIN_SENTENCES:
+            return 1, 0
+        return workers, max(1, cores // workers)
+
+    def _encoded_chunks(self, texts: list[str], order: list[int]):
+        """Yield (indices, vectors) per ``chunk_size`` sentences of ``order``, in order."""
+        device = resolve_device(self.device)
+        workers, threads = self._pool_plan(device, len(order))
+        chunks = [np.array(order[s : s + self.chunk_size]) for s in range(0, len(order), self.chunk_size)]
+        done = 0
+        if workers > 1:
+            try:
+                for item in self._pool_chunks(texts, chunks, workers, threads):
+                    yield item
+                    done += 1
+                self.device_ = device
+                return
+            except BrokenProcessPool:
+                # A worker died (out of memory, or the model did not load): this process will
+                # either succeed or raise the real error.
+                logger.warning("embedding workers failed; encoding in this process instead")
+        model, self.device_ = self._load_model()
+        for idx in chunks[done:]:
+            yield idx, self._encode(model, self.device_, [texts[i] for i in idx])
+
+    def _pool_chunks(self, texts: list[str], chunks: list[np.ndarray], workers: int, threads: int):
+        # loky (joblib's pool, as the clusterer uses): scripts need no __main__ guard, and the
+        # workers, with their model loaded, are reused by the next fit with the same settings.
+        from joblib.externals.loky import get_reusable_executor
+
+        # Blocks of a few batches keep every worker busy to the end; within a chunk, batch
+        # boundaries are those of the in-process path (block and chunk are batch multiples).
+        block = self.batch_size * 8
+        target = resolve_model(self.model_name_or_path)[0]
+        if os.sep in target and not os.path.exists(target):  # fail here, not in every worker
+            raise FileNotFoundError(f"SentenceEmbedder: no embedding model at {target}; give an existing folder "
+                                    "or a sentence-transformers model name")
+        params = {**self.get_params(), "n_workers": 1, "cache_dir": False, "show_progress_bar": False}
+        logger.info("encoding %d sentences in %d processes x %d threads", sum(map(len, chunks)), workers, threads)
+        pool = get_reusable_executor(workers, timeout=60, initializer=_init_worker, initargs=(params, threads))
+        pending = [[pool.submit(_encode_block, [texts[i] for i in idx[s : s + block]])
+                    for s in range(0, len(idx), block)] for idx in chunks]
+        try:
+            for idx, futures in zip(chunks, pending, strict=True):
+                yield idx, np.concatenate([f.result() for f in futures])
+        finally:
+            for f in (f for futures in pending for f in futures):
+                f.cancel()  # after an interrupt, queued blocks are not encoded for nothing
+
+
+#: Cache misses from which ``n_workers=None`` encodes in worker processes: each worker's start
+#: (a Python interpreter, torch, the model: ~3 s) is then small beside the encoding.
+POOL_MIN_SENTENCES = 1024
+
+_WORKER: dict = {}
+
+
+def available_cores() -> int:
+    """CPU cores this process may run on (its affinity mask where the OS has one)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - macOS, Windows
+        return os.cpu_count() or 1
+
+
+def _init_worker(params: dict, threads: int) -> None:
+    # One OpenMP team per process: on a busy machine, threads of one team wait for each other
+    # at every barrier (2 threads ran at half the speed of 1 beside another busy process).
+    import torch
+
+    torch.set_num_threads(threads)
+    embedder = SentenceEmbedder(**params)
+    model, device = embedder._load_model()
+    _WORKER.update(embedder=embedder, model=model, device=device)
+
+
+def _encode_block(texts: list[str]) -> np.ndarray:
+    return _WORKER["embedder"]._encode(_WORKER["model"], _WORKER["device"], texts)
+
 
 __all__ = [
     "DEFAULT_MAX_SEQ_LENGTH",
     "DEFAULT_MODEL",
+    "POOL_MIN_SENTENCES",
     "PRECISIONS",
     "SentenceEmbedder",
+    "available_cores",
     "cpu_has_native_bf16",
     "resolve_device",
     "resolve_model",

@@ -121,3 +121,40 @@ def test_a_damaged_cache_shard_is_discarded_and_recomputed(tmp_path, caplog):
     found, _ = fresh.lookup(keys)
     assert not found.any() and not shard.exists()
     assert "damaged embedding cache shard" in caplog.text
+
+
+def test_worker_processes_give_the_in_process_vectors(tmp_path):
+    sentences = [f"Public money should fund {w} for every child in town number {i}." for i, w in
+                 enumerate(["schools", "clinics", "libraries", "parks", "buses"] * 6)]
+
+    def embed(n_workers, **kw):
+        return SentenceEmbedder(cache_dir=tmp_path / str(n_workers), device="cpu", batch_size=4, chunk_size=8,
+                                n_workers=n_workers, show_progress_bar=False, **kw).fit(sentences)
+
+    serial, pooled = embed(1), embed(2)
+    assert pooled.n_encoded_ == len(sentences) and pooled.device_ == "cpu"
+    np.testing.assert_allclose(pooled.embeddings_, serial.embeddings_, atol=1e-5)
+    assert embed(2).n_encoded_ == 0  # every chunk was cached as it came back
+    with pytest.raises(FileNotFoundError, match="no embedding model at"):
+        embed(2, model_name_or_path=str(tmp_path / "no-such-model"))
+    with pytest.raises(ValueError, match="n_workers"):
+        embed(0)
+
+
+def test_failed_workers_fall_back_to_this_process(tmp_path, monkeypatch, caplog):
+    from concurrent.futures.process import BrokenProcessPool
+
+    sentences = [f"sentence number {i:03d}" + "x" * i for i in range(10)]
+
+    def broken_pool(self, texts, chunks, workers, threads):
+        yield chunks[0], np.stack([[len(texts[i]), 0.0] for i in chunks[0]]).astype(np.float32)
+        raise BrokenProcessPool("a worker was killed")
+
+    model = _FlakyModel()
+    monkeypatch.setattr(SentenceEmbedder, "_pool_chunks", broken_pool)
+    monkeypatch.setattr(SentenceEmbedder, "_load_model", lambda self: (model, "cpu"))
+    emb = SentenceEmbedder(cache_dir=tmp_path, chunk_size=4, n_workers=2, model_name_or_path="fake",
+                           device="cpu", show_progress_bar=False).fit(sentences)
+    assert "embedding workers failed" in caplog.text
+    assert len(model.seen) == 6  # the first chunk came back from the pool; the rest was encoded here
+    np.testing.assert_array_equal(emb.embeddings_[:, 0], [len(s) for s in sentences])
