@@ -13,7 +13,11 @@ for that key point. The pipeline's embedder and clusterer run on every argument 
   cluster per group): how well key points are told apart;
 * ``coverage``: share of gold key points that are the majority key point of some predicted
   cluster;
-* ``clustered``: share of gold arguments that landed in a cluster; ``n_clusters``.
+* ``clustered``: share of gold arguments that landed in a cluster; ``n_clusters``;
+* ``ari_ci``, ``v_measure_ci``: 95% percentile-bootstrap intervals over the (topic, stance)
+  groups (resampled with replacement, ``n_boot`` times, seeded). ArgKP dev has 8 groups, so
+  its scores move by several hundredths with the topics drawn: read the interval, not the
+  third decimal.
 """
 
 from __future__ import annotations
@@ -54,10 +58,12 @@ class ArgKPEvaluator:
     primary_metric = "ari"
     greater_is_better = True
 
-    def __init__(self, arguments, key_points, labels):
+    def __init__(self, arguments, key_points, labels, n_boot: int = 1000, random_state: int = 0):
         self.arguments = arguments
         self.key_points = key_points
         self.labels = labels
+        self.n_boot = n_boot
+        self.random_state = random_state
 
     def load(self) -> tuple[dict[tuple[str, str], list[tuple[str, str]]], dict[str, str], dict[str, str]]:
         """(group -> [(arg_id, text)], arg_id -> gold key point, key point id -> group label)."""
@@ -110,6 +116,7 @@ class ArgKPEvaluator:
                 within.append(adjusted_rand_score([true[j] for j in mine], [pred[j] for j in mine]))
                 weights.append(len(mine))
         gold_kps = set(true)
+        intervals = _group_bootstrap(true, pred, [keys[i] for i in rows], self.n_boot, self.random_state)
         covered = {c.most_common(1)[0][0] for c in members.values()} & gold_kps
         return {
             "ari": float(adjusted_rand_score(true, pred)),
@@ -122,7 +129,32 @@ class ArgKPEvaluator:
             "n_gold_arguments": len(rows),
             "n_key_points": len(gold_kps),
             "n_groups": len(groups),
+            **intervals,
         }
+
+
+def _group_bootstrap(true: list[str], pred: list[str], group: list[str], n_boot: int, seed: int) -> dict:
+    """95% percentile intervals of pooled ARI and V-measure over groups drawn with replacement."""
+    from sklearn.metrics import adjusted_rand_score, v_measure_score
+
+    if n_boot < 1 or not true:
+        return {}
+    names = sorted(set(group))
+    members = [np.flatnonzero(np.asarray(group, dtype=object) == g) for g in names]
+    t_codes, p_codes = np.unique(true, return_inverse=True)[1], np.unique(pred, return_inverse=True)[1]
+    width = max(len(t_codes), len(p_codes)) + 1
+    rng = np.random.default_rng(seed)
+    ari, v = [], []
+    for _ in range(n_boot):
+        draw = rng.integers(len(names), size=len(names))
+        # A group drawn twice counts as two groups: its labels are offset by the draw's position.
+        rows = np.concatenate([members[g] for g in draw])
+        offset = np.repeat(np.arange(len(draw)) * width, [len(members[g]) for g in draw])
+        t, p = t_codes[rows] + offset, p_codes[rows] + offset
+        ari.append(adjusted_rand_score(t, p))
+        v.append(v_measure_score(t, p))
+    return {"ari_ci": [float(x) for x in np.percentile(ari, [2.5, 97.5])],
+            "v_measure_ci": [float(x) for x in np.percentile(v, [2.5, 97.5])]}
 
 
 __all__ = ["ArgKPEvaluator"]

@@ -28,7 +28,9 @@ def add_parser(sub) -> None:
     p.add_argument("--distance-threshold", type=float, default=None,
                    help="default preset: average cosine distance inside a trope's core (default 0.3)")
     p.add_argument("--assign-threshold", type=float, default=None,
-                   help="default preset: radius for sentences outside every core (default 0.7; 0 = noise)")
+                   help="default preset: radius for sentences outside every core (default 1.0; 0 = noise)")
+    p.add_argument("--bootstrap", type=int, default=1000, metavar="N",
+                   help="resamples of the (topic, stance) groups for the 95%% intervals (default 1000; 0 = none)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(handler=run)
 
@@ -41,11 +43,13 @@ def run(args) -> int:
     pipe = make_pipeline(args.preset, model=args.embedding_model, device=args.device, precision=args.precision,
                          cache_dir=args.cache_dir, n_resamples=0, distance_threshold=args.distance_threshold,
                          assign_threshold=args.assign_threshold, show_progress_bar=False)
-    scores = ArgKPEvaluator(args.arguments, args.key_points, args.labels)(pipe)
+    scores = ArgKPEvaluator(args.arguments, args.key_points, args.labels, n_boot=args.bootstrap)(pipe)
     scores = {"benchmark": "argkp", "preset": args.preset, **scores}
     if args.json:
         print(json.dumps(scores, sort_keys=True))
     else:
         for k, v in scores.items():
+            if isinstance(v, list):
+                v = "[" + ", ".join(f"{x:.4f}" for x in v) + "]"
             print(f"{k:>18}: {v:.4f}" if isinstance(v, float) else f"{k:>18}: {v}")
     return 0

@@ -22,6 +22,9 @@ def test_tropes_eval_json(embedding_cache, capsys):
     assert {"ari", "v_measure", "coverage", "clustered", "n_clusters"} <= set(scores)
     assert scores["n_gold_arguments"] == 36 and scores["n_key_points"] == 6
     assert scores["preset"] == "default" and 0.0 <= scores["ari"] <= 1.0
+    low, high = scores["v_measure_ci"]
+    assert low <= high and len(scores["ari_ci"]) == 2
+    assert main([*argv[:-1], "--bootstrap", "0"]) == 0 and "[" not in capsys.readouterr().out  # no intervals
 
 
 def test_tropes_eval_missing_file(tmp_path, capsys):

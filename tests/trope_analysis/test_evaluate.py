@@ -38,6 +38,25 @@ def test_perfect_clustering_scores_one():
     assert scores["n_key_points"] == 6 and scores["n_groups"] == 3
     assert scores["ari"] == pytest.approx(1.0) and scores["v_measure"] == pytest.approx(1.0)
     assert scores["coverage"] == 1.0 and scores["clustered"] == 1.0
+    # Every resample of the groups is perfect too.
+    assert scores["ari_ci"] == pytest.approx([1.0, 1.0]) and scores["v_measure_ci"] == pytest.approx([1.0, 1.0])
+
+
+def test_intervals_resample_groups():
+    import numpy as np
+
+    from trope_analysis.evaluate import _group_bootstrap
+
+    # Group a is clustered perfectly, group b puts its two key points together.
+    true = ["a1", "a1", "a2", "a2", "b1", "b1", "b2", "b2"]
+    pred = ["x", "x", "y", "y", "z", "z", "z", "z"]
+    group = ["a"] * 4 + ["b"] * 4
+    ci = _group_bootstrap(true, pred, group, n_boot=200, seed=0)
+    low, high = ci["v_measure_ci"]
+    assert low < high and high == pytest.approx(1.0)  # some draws hold group a twice
+    # The worst draw is group b twice: pooled, the copies stay apart (only inside each is there no split).
+    assert np.isclose(low, 2 / 3)
+    assert _group_bootstrap(true, pred, group, n_boot=0, seed=0) == {}
 
 
 def test_everything_noise_scores_zero_ari():
