@@ -12,6 +12,13 @@ uses it there. Dynamic int8 quantisation of the Linear layers is ~3x faster but 
 MiniLM (mean cosine 0.94 per-tensor, 0.975 per-channel), so it is opt-in only. Sentences are
 capped at 128 word pieces (MiniLM's training length; 99.9% of LLM sentences are under 60).
 Every such setting is part of the cache identity (``model_id``).
+
+On CPU, a cold run with at least ``POOL_MIN_SENTENCES`` misses encodes in worker processes
+(joblib's loky pool), each with its own share of the cores as torch threads. One process with
+two intra-op threads loses most of its second thread whenever another process is busy (its
+threads wait for each other at every barrier): on the 2-core box beside one busy process, two
+one-thread workers embedded 1,000 answers' sentences in 62 s where one two-thread process took
+142 s. The vectors equal the in-process ones (same batches; float differences ~1e-7).
 """
 
 from __future__ import annotations
