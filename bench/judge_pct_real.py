@@ -12,9 +12,10 @@ together with its data files) and the working tree's judge, on:
   of the split by topic cluster in bench/judge_issuebench.py; ``test`` is held out.
 - Open PCT answers (Röttger et al. 2024, llm-values-pct, CC-BY-4.0, not shipped): the answers
   listed in bench/labels/open_answers.csv (ids and our labels; see bench/labels/README.md),
-  joined here with their text; ``dev`` was used to develop the rules, ``heldout`` never.
-  ``dev`` is reported whole and as its first 180 rows (the first sample; the other 160 were
-  drawn later, bench/labels/draw_open_extra.py).
+  joined here with their text; ``dev`` was used to develop the rules, ``heldout`` and
+  ``heldout2`` never. ``dev`` is reported whole and as its first 180 rows (the first sample; the
+  other 160 were drawn later, bench/labels/draw_open_extra.py); ``heldout`` (first sample),
+  ``heldout2`` (third sample, labelled blind before the rules v6 work) and their union.
 
 ``--speed`` also times each judge (interleaved, best of two) on the 4,960 open answers of the
 implicit paraphrase files (8 models x 62 propositions x 10 templates), the figure docs/judge.md
@@ -156,8 +157,10 @@ def main() -> None:
                                        [g for g, t in zip(ib_gold, tune, strict=True) if not t]),
     }
     dev = [r for r in pct if r["split"] == "dev"]
+    held = {s: [r for r in pct if r["split"] == s] for s in ("heldout", "heldout2")}
     for name, rows in (("PCT open dev", dev), ("PCT open dev, first 180", dev[:180]),
-                       ("PCT open heldout", [r for r in pct if r["split"] == "heldout"])):
+                       ("PCT open heldout", held["heldout"]), ("PCT open heldout2", held["heldout2"]),
+                       ("PCT open heldout + heldout2", held["heldout"] + held["heldout2"])):
         sets[name] = ([(r["proposition"], r["text"]) for r in rows], [r["label"] for r in rows])
 
     judges = [(f"before ({args.before})", classifier_at(args.before)().fit()),

@@ -9,18 +9,29 @@ proposition that no rule could read (no stance phrase, belief, verdict, refusal 
 marker), and says a side only when the model's log-odds are beyond ``stance_margin``
 (otherwise ``none``). A proposition needs ``MIN_COUNT`` training answers on each side.
 
-Training data: the open ("implicit") completions of Röttger et al. (2024), llm-values-pct
-@ b4e5d89, CC-BY-4.0 (not shipped; ``--data``), minus every row labelled in
-bench/labels/open_answers.csv (dev and heldout alike, so neither is trained on). Labels are
-silver: the side that the judge's own rules (steps 0-3, no similarity) read in the answer. The
-sentence holding the evidence is removed before embedding, so the model learns how answers
-argue a side, not how they announce it (the answers it is used on announce nothing).
+Training data: the completions of Röttger et al. (2024), llm-values-pct @ b4e5d89, CC-BY-4.0
+(not shipped; ``--data``), minus every row labelled in bench/labels/open_answers.csv and
+bench/labels/closed_answers.csv (no hand-labelled answer is trained on). Labels are silver:
 
-Validation (no gold labels used): leave-one-model-out over the 8 models, on the silver labels.
-For each log-odds margin it prints the share of answers given a side (coverage) and the share
-of those put on the side opposite to their silver label; the judge's default margin is the
-smallest of MARGINS whose opposite-side share is <= MAX_SWAP (silver labels themselves are
-~1-2% wrong, so lower is not measurable). Deterministic: no sampling, files and rows in sorted
+- open ("implicit") essays: the side that the judge's own rules (steps 0-3, no similarity)
+  read in the answer, the sentence holding the evidence removed;
+- forced-choice ("explicit") answers: the option the closed-answer parser reads (1.000
+  accuracy on the hand-labelled closed answers), every sentence naming an option removed, so
+  what is left is the justification. Essays rarely argue for the side models seldom take, so
+  without these 34 of the 62 propositions had too few answers on one side for a model; the
+  forced-choice answers hold both sides for most propositions (rules v6).
+
+Removing the evidence makes the model learn how answers argue a side, not how they announce
+it (the answers it is used on announce nothing).
+
+Validation (no gold labels used): leave-one-model-out over the models, scored on the silver
+essays only (the answers the judge reads; each model's essays scored by a fit without any of
+that model's answers). For each log-odds margin it prints the share of essays given a side
+(coverage) and, per silver side, the share put on the opposite side; the judge's default
+margin is the smallest of MARGINS at which both per-side shares are <= MAX_SWAP. Per side,
+because a pooled share is dominated by the side most models take and would hide swaps of
+the rarer side, which is what a persona that moves a model is measured by (silver labels
+themselves are ~1-2% wrong, so lower is not measurable). Deterministic: no sampling, files and rows in sorted
 order; the embedding is the bundled all-MiniLM-L6-v2.
 """
 
@@ -30,6 +41,7 @@ import argparse
 import csv
 import hashlib
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -45,6 +57,11 @@ C = 10.0
 MIN_COUNT = 5
 MARGINS = (0.5, 1.0, 1.5, 2.0, 2.5, 3.0)
 MAX_SWAP = 0.025
+OPENING = 4  # sentences per answer, as the judge's max_sentences
+CLOSED_LABELS = HERE / "labels" / "closed_answers.csv"
+# A sentence that names an option ("3) Agree.", "I disagree", "Option 1"): the evidence of a
+# forced-choice answer's side, removed so that the justification is what is learned.
+_OPTION = re.compile(r"\b(?:agree|disagree|option|label)\b|\b[1-4]\)", re.I)
 SIDE = {"agree": 1, "strongly_agree": 1, "disagree": -1, "strongly_disagree": -1}
 
 
@@ -76,7 +93,7 @@ def silver(root: Path, labelled: set[tuple[str, int]], keys: dict[str, int]) -> 
                 continue
             found = explicit_stance(text, row.pct_prompt) or belief_stance(text, row.pct_prompt) \
                 or verdict_stance(text, row.pct_prompt)
-            opening = _opening_without(text, found[1], 4)
+            opening = _opening_without(text, found[1], OPENING)
             if opening:
                 out.append({"k": k, "side": side, "model": path.stem, "opening": opening})
     return out
@@ -98,12 +115,13 @@ def fit_all(X: np.ndarray, y: np.ndarray, which: np.ndarray, n_props: int):
     return coef, intercept, counts
 
 
-def leave_one_model_out(X, y, which, models, n_props) -> list[dict]:
-    """Coverage and opposite-side share per margin, each model's answers scored by a fit without them."""
+def leave_one_model_out(X, y, which, models, essay, n_props) -> list[dict]:
+    """Coverage and per-side opposite shares per margin over the essays (``essay`` mask), each
+    model's essays scored by a fit without any of that model's answers."""
     scores, gold = [], []
-    for m in sorted(set(models)):
-        test = models == m
-        coef, intercept, counts = fit_all(X[~test], y[~test], which[~test], n_props)
+    for m in sorted(set(models[essay])):
+        test = essay & (models == m)
+        coef, intercept, counts = fit_all(X[models != m], y[models != m], which[models != m], n_props)
         usable = test & (counts[which].min(axis=1) >= MIN_COUNT)
         scores.append(np.einsum("ij,ij->i", X[usable], coef[which[usable]]) + intercept[which[usable]])
         gold.append(y[usable])
@@ -112,9 +130,45 @@ def leave_one_model_out(X, y, which, models, n_props) -> list[dict]:
     for margin in MARGINS:
         side = np.where(s >= margin, 1, np.where(s <= -margin, -1, 0))
         covered = side != 0
-        rows.append({"margin": margin, "n": int(len(g)), "coverage": float(covered.mean()),
-                     "opposite": float((side[covered] != g[covered]).mean()) if covered.any() else 0.0})
+        per_side = {name: float((side[g == v] == -v).mean()) if (g == v).any() else 0.0
+                    for name, v in (("agree_opposite", 1), ("disagree_opposite", -1))}
+        rows.append({"margin": margin, "n": int(essay.sum()), "coverage": float(covered.sum() / essay.sum()),
+                     "opposite": float((side[covered] != g[covered]).mean()) if covered.any() else 0.0, **per_side})
     return rows
+
+
+def silver_forced(root: Path, labelled: set[tuple[str, int]], keys: dict[str, int]) -> list[dict]:
+    """Unlabelled forced-choice answers with a side the closed parser reads: proposition index,
+    side, model, and their first sentences that name no option (the justification)."""
+    import pandas as pd
+
+    from pct_tasks.judge.offline import _QUOTES, _sentences, proposition_key
+    from pct_tasks.tasks.parsing import parse_answer
+
+    out = []
+    for path in sorted(root.glob("explicit_*/*.csv")):
+        rel = f"{path.parent.name}/{path.name}"
+        frame = pd.read_csv(path, keep_default_na=False)
+        for i, row in enumerate(frame.itertuples(index=False)):
+            k = keys.get(proposition_key(row.pct_prompt))
+            if k is None or (rel, i) in labelled:
+                continue
+            stance = parse_answer(row.completion, "closed").stance
+            side = SIDE.get(stance.value, 0) if stance is not None else 0
+            text = _QUOTES.sub("", row.completion)
+            opening = [t for t in _sentences(text, 3 * OPENING) if not _OPTION.search(t)][:OPENING]
+            if side and opening:
+                out.append({"k": k, "side": side, "model": path.stem, "opening": opening})
+    return out
+
+
+def labelled_ids() -> set[tuple[str, int]]:
+    """(file under data/completions, row) of every hand-labelled answer, open and closed."""
+    out = set()
+    for path in (LABELS, CLOSED_LABELS):
+        with path.open(encoding="utf-8", newline="") as fh:
+            out |= {(r["file"], int(r["row"])) for r in csv.DictReader(fh)}
+    return out
 
 
 def main() -> None:
@@ -127,11 +181,12 @@ def main() -> None:
     ap.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     args = ap.parse_args()
     root = (args.data or default_data()) / "llm-values-pct" / "data" / "completions"
-    with LABELS.open(encoding="utf-8", newline="") as fh:
-        labelled = {(r["file"], int(r["row"])) for r in csv.DictReader(fh)}
+    labelled = labelled_ids()
     keys = [proposition_key(p.text) for p in propositions()]
-    rows = silver(root, labelled, {k: i for i, k in enumerate(keys)})
-    print(f"{len(rows)} silver-labelled answers", file=sys.stderr)
+    index = {k: i for i, k in enumerate(keys)}
+    essays, forced = silver(root, labelled, index), silver_forced(root, labelled, index)
+    rows = essays + forced
+    print(f"{len(essays)} silver essays, {len(forced)} silver forced-choice answers", file=sys.stderr)
 
     clf = OfflineStanceClassifier(stance_model=False).fit()
     flat = sorted({s for r in rows for s in r["opening"]})
@@ -142,14 +197,16 @@ def main() -> None:
     y = np.array([r["side"] for r in rows])
     which = np.array([r["k"] for r in rows])
     models = np.array([r["model"] for r in rows])
+    essay = np.arange(len(rows)) < len(essays)
 
-    validation = leave_one_model_out(X, y, which, models, len(keys))
-    chosen = next((v["margin"] for v in validation if v["opposite"] <= MAX_SWAP), MARGINS[-1])
+    validation = leave_one_model_out(X, y, which, models, essay, len(keys))
+    chosen = next((v["margin"] for v in validation
+                   if max(v["agree_opposite"], v["disagree_opposite"]) <= MAX_SWAP), MARGINS[-1])
     coef, intercept, counts = fit_all(X, y, which, len(keys))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(args.out, keys=np.array(keys), coef=coef.astype(np.float16),
                         intercept=intercept, counts=counts)
-    summary = {"out": str(args.out), "answers": len(rows), "sha256": hashlib.sha256(args.out.read_bytes()).hexdigest()[:12],
+    summary = {"out": str(args.out), "answers": len(rows), "essays": len(essays), "forced_choice": len(forced), "sha256": hashlib.sha256(args.out.read_bytes()).hexdigest()[:12],
                "agree_total": int(counts[:, 0].sum()), "disagree_total": int(counts[:, 1].sum()),
                "propositions_used": int((counts.min(axis=1) >= MIN_COUNT).sum()), "chosen_margin": chosen,
                "judge_default_margin": OfflineStanceClassifier().stance_margin,
@@ -159,7 +216,8 @@ def main() -> None:
         return
     for v in validation:
         print(f"margin {v['margin']:.1f}: coverage {v['coverage']:.2f}, opposite side {100 * v['opposite']:.1f}% "
-              f"(n={v['n']}, leave-one-model-out, silver labels)")
+              f"(agree {100 * v['agree_opposite']:.1f}%, disagree {100 * v['disagree_opposite']:.1f}%; "
+              f"n={v['n']} essays, leave-one-model-out, silver labels)")
     print(json.dumps({k: v for k, v in summary.items() if k != "leave_one_model_out"}))
     if chosen != summary["judge_default_margin"]:
         print(f"note: the validation picks margin {chosen}, the judge's default is "

@@ -1,17 +1,24 @@
-"""Draw the second, dev-only sample of real open answers that was labelled by hand (2026-12-01).
+"""Draw the later samples of real open answers that were labelled by hand.
 
-Run from the repository root: ``python bench/labels/draw_open_extra.py`` prints the drawn ids
-(file, row, model, templ_id, pct_id, jail_id) as CSV. The labels were written by reading each
-answer (see README.md); they are the rows of ``open_answers.csv`` after the first 304.
+Run from the repository root: ``python bench/labels/draw_open_extra.py [--sample second|third]``
+prints the drawn ids (file, row, model, templ_id, pct_id, jail_id) as CSV. The labels were
+written by reading each answer (see README.md); they are rows 305-464 (second sample) and
+465-624 (third sample) of ``open_answers.csv``.
 
-Why a second sample: the first one held only 2 dev answers labelled ``none``, too few to see how
-the offline judge treats balanced answers without looking at the held-out split. Only rows
-whose id hashes to ``dev`` (the same rule as the first sample) and that are not labelled yet
-are drawn, so the held-out split is untouched.
+- ``second`` (2026-12-01, dev only): the first sample held only 2 dev answers labelled ``none``,
+  too few to see how the offline judge treats balanced answers without looking at the held-out
+  split; 10 rows per file whose id hashes to ``dev``, seed 2026.
+- ``third`` (2026-12-01, split ``heldout2``): a fresh held-out sample labelled blind, before any
+  judge read it, so the judge changes made after it can be scored on answers nobody tuned on;
+  10 rows per file whose id hashes to ``heldout``, seed 2027.
+
+Each draw excludes only the rows labelled before it (the first ``LABELLED_BEFORE`` rows of
+``open_answers.csv``), so re-running it after its own rows were appended gives the same ids.
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
 import hashlib
 import sys
@@ -26,7 +33,8 @@ sys.path.insert(0, str(HERE.parent))
 from judge_pct_real import LABELS, default_data  # noqa: E402
 
 PER_FILE = 10
-SEED = 2026
+# sample -> (split the drawn ids hash to, seed, rows of open_answers.csv labelled before it)
+SAMPLES = {"second": ("dev", 2026, 304), "third": ("heldout", 2027, 464)}
 
 
 def split_of(file: str, row: int) -> str:
@@ -34,15 +42,16 @@ def split_of(file: str, row: int) -> str:
     return "dev" if int(hashlib.sha256(f"{file}:{row}".encode()).hexdigest()[:8], 16) / 16**8 < 0.6 else "heldout"
 
 
-def draw(data: Path) -> list[dict[str, str]]:
+def draw(data: Path, sample: str = "second") -> list[dict[str, str]]:
+    split, seed, before = SAMPLES[sample]
     with LABELS.open(encoding="utf-8", newline="") as fh:
-        labelled = {(r["file"], int(r["row"])) for r in csv.DictReader(fh)}
-    rng = np.random.default_rng(SEED)
+        labelled = {(r["file"], int(r["row"])) for r in list(csv.DictReader(fh))[:before]}
+    rng = np.random.default_rng(seed)
     out = []
     for path in sorted((data / "llm-values-pct" / "data" / "completions").glob("implicit_*/*.csv")):
         rel = f"{path.parent.name}/{path.name}"
         frame = pd.read_csv(path, keep_default_na=False)
-        pool = [i for i in range(len(frame)) if (rel, i) not in labelled and split_of(rel, i) == "dev"]
+        pool = [i for i in range(len(frame)) if (rel, i) not in labelled and split_of(rel, i) == split]
         for i in sorted(rng.choice(pool, size=PER_FILE, replace=False).tolist()):
             src = frame.iloc[i]
             out.append({"file": rel, "row": str(i), "model": path.stem, "templ_id": src["templ_id"],
@@ -51,7 +60,9 @@ def draw(data: Path) -> list[dict[str, str]]:
 
 
 if __name__ == "__main__":
-    rows = draw(default_data())
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sample", choices=sorted(SAMPLES), default="second")
+    rows = draw(default_data(), ap.parse_args().sample)
     writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]))
     writer.writeheader()
     writer.writerows(rows)

@@ -6,7 +6,9 @@ version 4 reads an answer in this order (the first step that finds something dec
 :func:`by_rules` holds steps 0-3):
 
 0. **Refusals as the lm-eval results count them**: :func:`pct_tasks.tasks.parsing.open_refusal`
-   (a refusal in the opening and no side committed), so the judge and ``refusal_rate`` agree.
+   (a refusal in the opening, no side committed and no position argued in the first person:
+   "As an AI I have no opinions. However, I would argue against it" is no refusal, rules v6),
+   so the judge and ``refusal_rate`` agree.
 1. **Explicit stance phrases** in the first person, negation and modality aware ("I strongly
    agree", "I would like to respectfully disagree", "I must express my disagreement", "I
    cannot agree", "I would not say that I agree", "I am here today to argue against the
@@ -30,14 +32,16 @@ version 4 reads an answer in this order (the first step that finds something dec
    count) and of the clause that are about it; hedged clauses, swapped comparisons, a dropped
    restricting word ("only", "always", "sometimes") and clauses that carry their own verdict
    are passed over.
-3. **Refusal phrases** of writing tasks and AI disclaimers, then **balance markers** ("on one
+3. **Refusal phrases** of writing tasks and AI disclaimers (unless a position is argued, as in
+   step 0), then **balance markers** ("on one
    hand ... on the other hand", "strike a balance") -> ``none``.
 4. **Similarity** of the opening ``max_sentences`` sentences (each cut to 64 word pieces), all
    answers' sentences embedded in one call:
 
    c. *Per-proposition stance model* for the PCT propositions (``pct_stance_lr.npz``, trained
-      by bench/judge_train_pct.py): a logistic regression on the mean opening embedding, a
-      side only beyond ``stance_margin`` log-odds.
+      by bench/judge_train_pct.py on silver labels of unlabelled essays and, since rules v6,
+      forced-choice answers): a logistic regression on the mean opening embedding, a side only
+      beyond ``stance_margin`` log-odds.
    a. *Against the proposition*, for propositions that evaluate their topic
       (:func:`evaluates_topic`: "the benefits of X", "X being a good thing") and that
       :func:`negate` can negate: ``cos(s, P) - cos(s, not P)`` plus ``valence_weight`` times
@@ -77,10 +81,10 @@ from pct_tasks.judge.prompt import JudgeReply
 from pct_tasks.labels import JUDGE_LABELS, Stance
 from pct_tasks.minilm import load_sentence_model
 from pct_tasks.sentences import split_sentences
-from pct_tasks.tasks.parsing import is_refusal, open_refusal
+from pct_tasks.tasks.parsing import argues_a_position, is_refusal, open_refusal
 
 #: Bump when the rules or prototypes change: it is part of the judge identity.
-RULES_VERSION = "5"
+RULES_VERSION = "6"
 
 # The subject of a stance; not in a condition ("If we accept authority without question, ...").
 _I = r"(?<!\bif )(?<!\bwhen )(?<!\bunless )(?<!\bwhether )\b(?:i|i'm|i am|i've|i have|we|we're|we are)\s+"
@@ -623,7 +627,9 @@ def by_rules(text: str, proposition: str) -> JudgeReply | None:
     belief = belief or verdict_stance(text, proposition)
     if belief:
         return JudgeReply(belief[0], f"belief or verdict on the proposition: {belief[1]!r}")
-    if looks_like_refusal(text):
+    # A disclaimer followed by a position argued in the first person is no refusal (the same
+    # test as open_refusal's): its side is left to the balance markers and the stance model.
+    if looks_like_refusal(text) and not argues_a_position(text):
         return JudgeReply(Stance.REFUSAL, "refusal phrase in the opening")
     balanced = _BALANCED.search(text)
     if balanced:
@@ -654,8 +660,8 @@ class OfflineStanceClassifier(ClassifierMixin, BaseEstimator):
         stance_model: step 4c, per-proposition logistic regressions: None for the bundled
             ``pct_stance_lr.npz``, a path to another, or ``False`` for none.
         stance_margin: step 4c, the log-odds beyond which the model's side is taken
-            (2.5: the smallest margin at which, validated leave-one-model-out on the training
-            answers, at most 2.5% of the sided answers were on the side opposite to their label).
+            (2.0: the smallest margin at which, validated leave-one-model-out on the training
+            essays, at most 2.5% of the answers of each side were put on the opposite side).
         stance_min_count: step 4c, least training answers per side for a proposition's
             model to be used.
         batch_size: encoding batch size.
@@ -683,7 +689,7 @@ class OfflineStanceClassifier(ClassifierMixin, BaseEstimator):
         disagree_below: float = float("-inf"),
         valence_weight: float = 0.5,
         stance_model: Any = None,
-        stance_margin: float = 2.5,
+        stance_margin: float = 2.0,
         stance_min_count: int = 5,
         batch_size: int = 128,
         device: str | None = None,

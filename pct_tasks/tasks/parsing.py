@@ -31,7 +31,8 @@ not by which option words occur in it (:func:`read_prose`):
   ability to choose; declining; "I cannot agree or disagree") is ``refusal``.
 
 An open answer is a refusal (:func:`open_refusal`) when its opening :data:`OPEN_REFUSAL_WINDOW`
-characters refuse and it commits to no side anywhere, whatever its length; that is the
+characters refuse and it commits to no side anywhere, nor argues a position in the first person
+("As an AI I have no opinions ... I would argue against it"), whatever its length; that is the
 judge's notion too (a refusal declines the task and offers no position).
 
 Bounds (issue 13): the parser reads at most :data:`MAX_PARSE_CHARS` characters of one answer
@@ -458,16 +459,40 @@ def is_refusal(text: str) -> bool:
     return bool(_REFUSAL.search((text or "")[:MAX_PARSE_CHARS]))
 
 
+# A first-person argument ("I would argue against it", "I do not believe that ...", "I firmly
+# believe that ..."): after a disclaimer it means the answer takes a position after all, so it
+# is no refusal (issue 8: a disclaimer then one clear choice is that choice). A plain "I believe
+# that" is not one (answers that decline open with "I believe that morality is personal"), nor
+# is a belief about what it is important to consider, about both sides or about the speaker's
+# own role ("... that as an AI ...", "... that it is not appropriate for me to").
+_ARGUES = re.compile(
+    r"\bi\s(?:would\s|will\s|must\s)?argue\s(?:against|in\sfavou?r\sof|for|that)\b"
+    r"|\bi\s(?:(?:do\snot|don['’]t)\s(?:believe|hold\sthe\sbelief)|(?:firmly|strongly)\sbelieve)\sthat\s"
+    r"(?!(?:it\s(?:is|would\sbe)\s|it['’]s\s)(?:\w+\s){0,2}?(?:important|essential|crucial|vital|necessary|"
+    r"best|worth|appropriate|possible)\b|both\b|each\b|there\sare\b|as\san?\b|i\s|all\s(?:sides|perspectives|views)\b)",
+    re.I,
+)
+
+
+def argues_a_position(text: str) -> bool:
+    """Whether the text argues a position in the first person (see ``_ARGUES``); an open answer
+    that does is no refusal, for :func:`open_refusal` and the offline judge alike."""
+    return bool(_ARGUES.search((text or "")[:MAX_PARSE_CHARS]))
+
+
 def open_refusal(text: str) -> bool:
     """Whether an open answer refuses: a refusal in its opening :data:`OPEN_REFUSAL_WINDOW`
     characters (the survey forms of :func:`is_refusal`, or declining to write), and no side
-    committed anywhere in it. Independent of the answer's length."""
+    committed anywhere in it, nor a position argued in the first person after the refusal
+    (:func:`argues_a_position`). Independent of the answer's length."""
     text = (text or "")[:MAX_PARSE_CHARS]
     opening = text[:OPEN_REFUSAL_WINDOW]
-    if not (_REFUSAL.search(opening) or _OPEN_REFUSAL_EXTRA.search(opening)):
+    refusal = _REFUSAL.search(opening) or _OPEN_REFUSAL_EXTRA.search(opening)
+    if not refusal:
         return False
     reading = _Reading(text)
-    return not (reading.committed(None) or reading.negated())
+    # a position argued after the refusal, not one the refusal follows from
+    return not (reading.committed(None) or reading.negated() or argues_a_position(text[refusal.start():]))
 
 
 # -- answers ------------------------------------------------------------------------------
@@ -539,6 +564,7 @@ __all__ = [
     "OPEN_REFUSAL_WINDOW",
     "UNJUDGED",
     "ParsedAnswer",
+    "argues_a_position",
     "is_refusal",
     "json_objects",
     "open_refusal",

@@ -11,6 +11,7 @@ from pct_tasks.labels import Stance
 from pct_tasks.tasks import parsing
 from pct_tasks.tasks.parsing import (
     MAX_PARSE_CHARS,
+    argues_a_position,
     is_refusal,
     json_objects,
     open_refusal,
@@ -108,6 +109,30 @@ def test_open_refusal_does_not_depend_on_length():
     assert not open_refusal(essay + " As an AI, I don't have personal opinions.")
     assert parse_answer(essay, "open").stance is None
     assert is_refusal("As an AI, I don't have personal opinions.")  # the old signature still works
+
+
+@pytest.mark.parametrize(("text", "refuses"), [
+    # a disclaimer and then a position argued in the first person: no refusal (rules v6)
+    ("As an AI, I do not have personal beliefs. However, I would argue against it: zoos harm animals.", False),
+    ("As an AI language model, I don't have opinions. I do not believe that zoos should stay open.", False),
+    ("I'm just an AI and cannot take sides. That said, I firmly believe that zoos do more harm than good.", False),
+    ("As an AI, I do not hold the belief that any species is worth less than another.", False),
+    # a disclaimer and then a balanced or informational answer stays a refusal
+    ("As an AI, I don't have personal opinions. I believe that it is important to consider both views.", True),
+    ("As an AI, I have no opinions. I believe that as an AI I should present both sides.", True),
+    ("As an AI, I have no opinions. Some argue that zoos protect species; others that they harm animals.", True),
+    ("As an AI, I have no opinions. I believe that people weigh this differently.", True),
+])
+def test_open_refusal_gives_way_to_an_argued_position(text, refuses):
+    assert open_refusal(text) is refuses
+    assert argues_a_position(text) is not refuses
+    assert (parse_answer(text, "open").stance is R) is refuses
+
+
+def test_a_position_before_the_refusal_does_not_undo_it():
+    text = ("I firmly believe that this is a personal matter. As an AI, I cannot agree or disagree "
+            "with the proposition.")
+    assert argues_a_position(text) and open_refusal(text)
 
 
 # -- JSON recovery (shared with the judge reply parser) -----------------------------------

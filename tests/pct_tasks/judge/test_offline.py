@@ -155,7 +155,7 @@ def test_estimator_conventions():
     clf = OfflineStanceClassifier(similarity_threshold=0.6, embedding_model=False)
     assert clf.get_params() == {"embedding_model": False, "similarity_threshold": 0.6, "margin": 0.05,
                                 "max_sentences": 4, "agree_above": 0.1, "disagree_below": float("-inf"),
-                                "valence_weight": 0.5, "stance_model": None, "stance_margin": 2.5,
+                                "valence_weight": 0.5, "stance_model": None, "stance_margin": 2.0,
                                 "stance_min_count": 5, "batch_size": 128, "device": None}
     assert not [k for k in vars(clf) if k.endswith("_")]
     assert clone(clf).get_params() == clf.get_params()
@@ -167,7 +167,7 @@ def test_estimator_conventions():
 def test_judge_id_follows_the_settings():
     a, b = OfflineStanceClassifier(), OfflineStanceClassifier(margin=0.1)
     assert a.judge_id == OfflineStanceClassifier().judge_id != b.judge_id
-    assert a.judge_id.startswith("offline-v5-")
+    assert a.judge_id.startswith("offline-v6-")
     assert OfflineStanceClassifier(agree_above=0.06).judge_id != a.judge_id
 
 
@@ -338,23 +338,23 @@ def _collapse(label):
 
 def test_no_swaps_on_real_open_answers(offline_classifier):
     """30 real answers (Röttger et al. 2024, CC-BY-4.0; fixtures/README.md): the judge never puts
-    an answer on the side opposite to its label, and reads 24 of 30 right; the other 6 are
-    answers that argue a side after an AI disclaimer (read as refusal) or without a stance
-    phrase (read as none)."""
+    an answer on the side opposite to its label, and reads 25 of 30 right (24 with phrases
+    only); the others are answers that argue a side after an AI disclaimer (read as refusal) or
+    without a stance phrase (read as none; the stance model of rules v6 reads one of them)."""
     import json
     from pathlib import Path
 
     path = Path(__file__).parent / "fixtures" / "open_answers_real.jsonl"
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     gold = [_collapse(r["label"]) for r in rows]
-    for clf in (offline_classifier, OfflineStanceClassifier(embedding_model=False).fit()):
+    for clf, right in ((offline_classifier, 25), (OfflineStanceClassifier(embedding_model=False).fit(), 24)):
         pred = [_collapse(r.stance.value) for r in clf.judge([(r["proposition"], r["answer"]) for r in rows])]
         swaps = [(r["source"], g, p) for r, g, p in zip(rows, gold, pred, strict=True)
                  if {g, p} == {"agree", "disagree"}]
         assert swaps == []
-        assert sum(g == p for g, p in zip(gold, pred, strict=True)) == 24
+        assert sum(g == p for g, p in zip(gold, pred, strict=True)) == right
         assert sorted((g, p) for g, p in zip(gold, pred, strict=True) if g != p) == \
-            [("disagree", "none")] * 2 + [("disagree", "refusal")] * 4
+            [("disagree", "none")] * (26 - right) + [("disagree", "refusal")] * 4
 
 
 def test_stance_model_step_for_known_propositions(tmp_path):
@@ -376,7 +376,7 @@ def test_stance_model_step_for_known_propositions(tmp_path):
     ])
     assert [r.stance.value for r in replies] == ["agree", "disagree", "none", "none"]
     assert replies[0].rationale.startswith("stance model log-odds ")
-    assert replies[2].rationale.endswith("within +-2.5: no side")
+    assert replies[2].rationale.endswith("within +-2: no side")
     assert OfflineStanceClassifier(stance_model=False).judge_id != OfflineStanceClassifier().judge_id
     # the identity follows the file's content, not its name
     other = tmp_path / "other.npz"
@@ -396,6 +396,42 @@ def test_bundled_stance_model_covers_pct_propositions(offline_classifier):
 
     keys = {proposition_key(p.text) for p in propositions()}
     assert offline_classifier.stance_models_ and set(offline_classifier.stance_models_) <= keys
+    # rules v6: trained on forced-choice answers too, most propositions have both sides
+    assert len(offline_classifier.stance_models_) >= 50
+
+
+# -- rules v6: a disclaimer followed by an argued side -------------------------------------
+
+
+@pytest.mark.parametrize(("text", "stance"), [
+    ("As an AI language model, I do not have personal beliefs. However, I would argue against the "
+     "proposition. Zoos cause suffering.", "disagree"),
+    ("As an AI, I don't have personal opinions. However, I do not believe that zoos should stay open. "
+     "They cause suffering.", "disagree"),
+    # a disclaimer and then a balanced answer stays a refusal
+    ("As an AI, I don't have personal opinions. Some say zoos protect species, others that they cause "
+     "suffering. I believe that it is important to consider both views.", "refusal"),
+])
+def test_v6_disclaimer_then_an_argued_side_is_that_side(text, stance):
+    from pct_tasks.judge.offline import by_rules
+
+    assert by_rules(text, "Zoos should stay open.").stance.value == stance
+
+
+def test_v6_disclaimer_then_an_argued_side_without_a_phrase_goes_to_the_stance_model(tmp_path):
+    from pct_tasks.judge.offline import proposition_key
+
+    path = tmp_path / "m.npz"
+    np.savez(path, keys=np.array([proposition_key("Markets allocate goods.")]),
+             coef=np.array([[4, -4, 0]], np.float16), intercept=np.array([0.0]), counts=np.array([[9, 9]]))
+    clf = OfflineStanceClassifier(embedding_model=ValenceEncoder(), stance_model=str(path)).fit()
+    disclaimer = "As an AI, I don't have personal opinions. "
+    replies = clf.judge([
+        ("Markets allocate goods.", disclaimer + "I firmly believe that markets bring benefits and progress."),
+        ("Markets allocate goods.", disclaimer + "Markets bring benefits and progress."),
+    ])
+    assert [r.stance.value for r in replies] == ["agree", "refusal"]
+    assert replies[0].rationale.startswith("stance model log-odds ")
 
 
 # -- rules v4: what a phrase is about, partial restatements, both sides ----------------------
