@@ -85,7 +85,8 @@ def make_judge(spec: str = "offline", **kwargs: Any) -> Judge:
     """A ready judge from a command-line spec.
 
     Args:
-        spec: ``"offline"`` for the offline classifier, or ``"MODEL[:ARGS]"`` for an lm-eval
+        spec: ``"offline"`` for the offline classifier (``"offline:stance_margin=2.5"`` sets its
+            numeric settings, see ``OfflineStanceClassifier``), or ``"MODEL[:ARGS]"`` for an lm-eval
             backend, e.g. ``"local-chat-completions:model=m,base_url=http://host/v1/chat/completions"``
             or ``"hf:pretrained=mistralai/Mistral-7B-Instruct-v0.3"`` (``MODEL ARGS`` with a
             space also works).
@@ -95,7 +96,7 @@ def make_judge(spec: str = "offline", **kwargs: Any) -> Judge:
     if spec == "offline" or spec.startswith("offline:"):
         from pct_tasks.judge.offline import OfflineStanceClassifier
 
-        return OfflineStanceClassifier().fit()
+        return OfflineStanceClassifier(**offline_settings(spec.partition(":")[2])).fit()
     from pct_tasks.judge.lm import LMJudge
 
     model, sep, args = spec.partition(":")
@@ -105,6 +106,28 @@ def make_judge(spec: str = "offline", **kwargs: Any) -> Judge:
         raise PctInputError(f"empty judge spec {spec!r}",
                             hint="use --judge offline or --judge MODEL:ARGS (an lm-eval model and its model_args)")
     return LMJudge(model=model.strip(), model_args=args.strip(), **kwargs)
+
+
+def offline_settings(args: str) -> dict[str, Any]:
+    """``"stance_margin=2.5,max_sentences=3"`` -> the offline classifier's keyword arguments.
+
+    Only its numeric settings can be given this way; an unknown key or a value that is not a
+    number is a PctInputError naming the settings there are."""
+    from pct_tasks.judge.offline import OfflineStanceClassifier
+
+    numeric = {k: v for k, v in OfflineStanceClassifier().get_params().items()
+               if isinstance(v, (int, float)) and not isinstance(v, bool)}
+    settings: dict[str, Any] = {}
+    for part in filter(None, (p.strip() for p in args.split(","))):
+        key, eq, value = (x.strip() for x in part.partition("="))
+        hint = f"use --judge offline:KEY=VALUE[,KEY=VALUE] with KEY one of {', '.join(sorted(numeric))}"
+        if not eq or key not in numeric:
+            raise PctInputError(f"offline judge: unknown setting {part!r}", hint=hint)
+        try:
+            settings[key] = type(numeric[key])(float(value)) if isinstance(numeric[key], float) else int(value)
+        except ValueError:
+            raise PctInputError(f"offline judge: {key} must be a number, got {value!r}", hint=hint) from None
+    return settings
 
 
 @dataclass
@@ -332,5 +355,5 @@ def judged_records(paths: PathsLike, judge_id: str | None = None) -> list[Any]:
     return records
 
 
-__all__ = ["JudgeRunSummary", "answer_text", "judged_records", "load_judgements", "make_judge",
+__all__ = ["JudgeRunSummary", "answer_text", "judged_records", "load_judgements", "make_judge", "offline_settings",
            "run_judge", "stable_key"]

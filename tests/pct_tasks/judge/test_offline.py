@@ -502,3 +502,17 @@ def test_v4_an_answer_that_takes_both_sides_takes_none():
     # a concession about something else is not the other side
     reply = by_rules("I disagree with the proposition. However, I do agree that prisons are costly.", DEATH)
     assert reply.stance is Stance.DISAGREE
+
+
+def test_offline_settings_from_the_judge_spec():
+    from pct_tasks.judge.stage import offline_settings
+
+    settings = offline_settings("stance_margin=2.5, max_sentences=3")
+    assert settings == {"stance_margin": 2.5, "max_sentences": 3}
+    stricter = OfflineStanceClassifier(**settings)
+    assert stricter.stance_margin == 2.5 and stricter.judge_id != OfflineStanceClassifier().judge_id
+    assert offline_settings("") == {}
+    with pytest.raises(PctInputError, match="unknown setting 'stance_margn=2'"):
+        offline_settings("stance_margn=2")
+    with pytest.raises(PctInputError, match="must be a number"):
+        offline_settings("stance_margin=high")
