@@ -12,6 +12,8 @@ Each variant runs in its own process (wall time and peak RSS of that process):
   ours-warm   the same again, cache warm (no model is loaded)
   ours-stab   warm, with the stability score (5 resamples)
   ours-fp32   like ours-cold with precision="fp32" (its own fresh cache): what bf16 buys
+  ours-1proc  like ours-cold, encoding in this process (n_workers=1; its own fresh cache):
+              what the CPU worker processes buy
   paper       spaCy en_core_web_sm sentences (> 20 chars) + MiniLM + sklearn DBSCAN per group
               (cosine, eps 0.15, min_samples 10), noise/size filters, medoid names; no cache.
 Every variant also reports its CPU seconds (user + sys): the box is shared, and CPU time is
@@ -61,12 +63,12 @@ def load_answers(data: Path):
     return docs
 
 
-def run_ours(docs, cache: Path, n_resamples: int, precision: str = "auto") -> dict:
+def run_ours(docs, cache: Path, n_resamples: int, precision: str = "auto", n_workers: int | None = None) -> dict:
     from trope_analysis import make_pipeline
 
     stages = {}
     pipe = make_pipeline("default", cache_dir=cache, n_jobs=2, n_resamples=n_resamples, show_progress_bar=False)
-    pipe.embedder.set_params(precision=precision)
+    pipe.embedder.set_params(precision=precision, n_workers=n_workers)
     embedder, spent = pipe.embedder, []
     real_fit_transform = embedder.fit_transform
 
@@ -142,6 +144,8 @@ def child(variant: str, data: Path, work: Path, sample: int | None = None) -> No
         out = run_paper(docs)
     elif variant == "ours-fp32":
         out = run_ours(docs, work / "cache-fp32", n_resamples=0, precision="fp32")
+    elif variant == "ours-1proc":
+        out = run_ours(docs, work / "cache-1proc", n_resamples=0, n_workers=1)
     else:
         out = run_ours(docs, work / "cache", n_resamples=5 if variant == "ours-stab" else 0)
     out.update(variant=variant, n_docs=len(docs), load_s=load_s, sides=docs["side"].value_counts().to_dict())
@@ -223,7 +227,7 @@ def main() -> None:
         return child(args.child, args.data, args.work, args.sample)
     if args.scaling:
         return scaling(args.scaling, args.work)
-    for name in ("cache", "cache-fp32"):  # cold means cold
+    for name in ("cache", "cache-fp32", "cache-1proc"):  # cold means cold
         shutil.rmtree(args.work / name, ignore_errors=True)
     results = {}
     for variant in args.variants.split(","):
@@ -234,7 +238,7 @@ def main() -> None:
         results[variant] = out
         print(json.dumps(out), flush=True)
     if "paper" in results:
-        for v in ("ours-cold", "ours-warm", "ours-stab", "ours-fp32"):
+        for v in ("ours-cold", "ours-warm", "ours-stab", "ours-fp32", "ours-1proc"):
             if v in results:
                 print(f"{v}: {results['paper']['wall_s'] / results[v]['wall_s']:.1f}x faster than paper (wall), "
                       f"{results['paper']['cpu_s'] / results[v]['cpu_s']:.1f}x (CPU time)")

@@ -377,7 +377,12 @@ def _init_worker(params: dict, threads: int) -> None:
     # One OpenMP team per process: on a busy machine, threads of one team wait for each other
     # at every barrier (2 threads ran at half the speed of 1 beside another busy process).
     import torch
+    from joblib.externals.loky import process_executor
 
+    # loky restarts a worker whose memory grew 300 MB since its first task, taking that for a
+    # leak; torch's allocator grows so with longer batches, and a restart reloads the model.
+    if hasattr(process_executor, "_MAX_MEMORY_LEAK_SIZE"):
+        process_executor._MAX_MEMORY_LEAK_SIZE = 1 << 62
     torch.set_num_threads(threads)
     embedder = SentenceEmbedder(**params)
     model, device = embedder._load_model()
