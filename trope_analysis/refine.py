@@ -126,7 +126,7 @@ class TropeRefiner(BaseEstimator):
         cache_file = Path(self.cache_dir) / "refiner.jsonl" if self.cache_dir is not None else None
         cache = _read_cache(cache_file)
         prompts = {kind: [template.format(sentence=n) for n in names] for kind, template in jobs}
-        keys = {kind: [_key(lm_id, self.max_gen_toks, p) for p in ps] for kind, ps in prompts.items()}
+        keys = {kind: [_key(lm_id, self.max_gen_toks, bool(self.chat), p) for p in ps] for kind, ps in prompts.items()}
         todo = sorted({(k, p) for kind in prompts for k, p in zip(keys[kind], prompts[kind], strict=True) if k not in cache})
         if todo:
             from lm_eval.api.instance import Instance
@@ -165,8 +165,9 @@ def _first_line(reply: str) -> str:
     return _ECHO.sub("", lines[0].strip("\"'").strip()).strip("\"'").strip() if lines else ""
 
 
-def _key(lm_id: str, max_gen_toks: int, prompt: str) -> str:
-    return hashlib.blake2b(f"{lm_id}|{max_gen_toks}|{prompt}".encode(), digest_size=16).hexdigest()
+def _key(lm_id: str, max_gen_toks: int, chat: bool, prompt: str) -> str:
+    # The chat template changes what the model reads, so it is part of what a reply answers.
+    return hashlib.blake2b(f"{lm_id}|{max_gen_toks}|chat={chat}|{prompt}".encode(), digest_size=16).hexdigest()
 
 
 def _read_cache(path: Path | None) -> dict[str, str]:

@@ -39,6 +39,20 @@ def test_refiner_filters_and_paraphrases_and_caches(tmp_path):
     assert again.n_requests_ == 0 and again.is_argument_.tolist() == [True, False]
 
 
+def test_replies_are_cached_per_chat_setting(tmp_path):
+    class PlainLM(FakeLM):  # the same model id, read without the chat template
+        def generate_until(self, requests, disable_tqdm=False):
+            self.requests += requests
+            return ["Yes." for _ in requests]
+
+    names = ["Taxes pay for the schools of every child."]
+    assert TropeRefiner(model=FakeLM(), cache_dir=tmp_path).fit(names).n_requests_ == 1
+    plain = PlainLM()
+    again = TropeRefiner(model=plain, chat=False, cache_dir=tmp_path).fit(names)
+    assert again.n_requests_ == 1 and not plain.requests[0].args[0].startswith("<user>")
+    assert TropeRefiner(model=PlainLM(), chat=False, cache_dir=tmp_path).fit(names).n_requests_ == 0
+
+
 def test_refiner_in_the_pipeline(hash_embedder):
     records = [make_record(i, "This is a complex question with many angles.") for i in range(12)]
     records += [make_record(100 + i, f"Unrelated sentence {i} about thing {i * 5} and more.") for i in range(14)]
