@@ -5,7 +5,8 @@ BLAKE2b digests of the sentence text, sorted) and ``vectors`` (float32). The nam
 digest of the model id and the embedding settings, so two models never share vectors. A shard
 is written once, atomically (tmp + ``os.replace``), and named by the digest of its keys, so an
 interrupted run loses at most the batch in flight and concurrent writers cannot corrupt
-each other. Many small shards are merged into one by ``compact``.
+each other. Many small shards are merged into one by ``compact``; a reader that finds a listed
+shard gone (merged meanwhile by another process) lists again and reads the merged one.
 """
 
 from __future__ import annotations
@@ -67,10 +68,20 @@ class EmbeddingCache:
         return sorted(self.path.glob("shard-*.npz")) if self.path.is_dir() else []
 
     def _load(self) -> None:
+        # Another process's compact() may remove shards between our listing and our reading
+        # them; their vectors are then in its merged shard, which a fresh listing finds.
+        for _ in range(3):
+            if self._load_listed():
+                return
+        logger.warning("%s: embedding cache shards kept vanishing while read; some sentences may be embedded again",
+                       self.path)
+
+    def _load_listed(self) -> bool:
+        """Load the shards listed now; False when one vanished before it was read."""
         shards = self._shards()
         names = tuple(p.name for p in shards)
         if names == self._loaded_shards:
-            return
+            return True
         keys, vectors = [], []
         for shard in shards:
             try:
@@ -79,6 +90,8 @@ class EmbeddingCache:
                 # A shard is named by the digest of its keys; the zip's CRCs cover the vectors.
                 if shard.name != _shard_name(k) or len(k) != len(v):
                     raise ValueError("checksum mismatch")
+            except FileNotFoundError:
+                return False
             except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
                 logger.warning("%s: damaged embedding cache shard (%s); discarded, its sentences "
                                "will be embedded again", shard, exc)
@@ -92,6 +105,7 @@ class EmbeddingCache:
             all_keys, first = np.unique(all_keys, return_index=True)
             self._keys, self._vectors = all_keys, all_vectors[first]
         self._loaded_shards = names
+        return True
 
     def __len__(self) -> int:
         self._load()

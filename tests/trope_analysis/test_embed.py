@@ -123,6 +123,31 @@ def test_a_damaged_cache_shard_is_discarded_and_recomputed(tmp_path, caplog):
     assert "damaged embedding cache shard" in caplog.text
 
 
+def test_shards_compacted_by_another_process_while_listed_are_found_merged(tmp_path, monkeypatch, caplog):
+    import numpy as np
+
+    from trope_analysis.cache import EmbeddingCache, sentence_keys
+
+    writer = EmbeddingCache(tmp_path, "m")
+    for i in range(3):
+        writer.add(sentence_keys([f"s{i}"]), np.full((1, 2), i, dtype=np.float32))
+    reader = EmbeddingCache(tmp_path, "m")
+    stale = reader._shards()
+    calls = []
+
+    def listing_then_compaction():
+        calls.append(1)
+        if len(calls) == 1:  # the reader lists, then the other process merges and deletes
+            EmbeddingCache(tmp_path, "m").compact(max_shards=1)
+            return stale
+        return sorted(reader.path.glob("shard-*.npz"))
+
+    monkeypatch.setattr(reader, "_shards", listing_then_compaction)
+    found, vectors = reader.lookup(sentence_keys(["s0", "s1", "s2"]))
+    assert found.all() and vectors[:, 0].tolist() == [0.0, 1.0, 2.0]
+    assert "damaged" not in caplog.text and len(calls) == 2
+
+
 def test_worker_processes_give_the_in_process_vectors(tmp_path):
     sentences = [f"Public money should fund {w} for every child in town number {i}." for i, w in
                  enumerate(["schools", "clinics", "libraries", "parks", "buses"] * 6)]
