@@ -68,7 +68,6 @@ SIDE = {"agree": 1, "strongly_agree": 1, "disagree": -1, "strongly_disagree": -1
 def silver(root: Path, labelled: set[tuple[str, int]], keys: dict[str, int]) -> list[dict]:
     """Unlabelled answers the rules put on a side: proposition index, side, model, and the
     opening sentences without the one holding the evidence."""
-    import pandas as pd
 
     from pct_tasks.judge.offline import (
         _QUOTES,
@@ -76,27 +75,38 @@ def silver(root: Path, labelled: set[tuple[str, int]], keys: dict[str, int]) -> 
         belief_stance,
         by_rules,
         explicit_stance,
-        proposition_key,
         verdict_stance,
     )
 
     out = []
-    for path in sorted(root.glob("implicit_*/*.csv")):
+    for model, k, row in unlabelled_rows(root, "implicit_*/*.csv", labelled, keys):
+        text = _QUOTES.sub("", row.completion).strip()
+        reply = by_rules(text, row.pct_prompt)
+        side = SIDE.get(reply.stance.value, 0) if reply is not None else 0
+        if not side:
+            continue
+        found = explicit_stance(text, row.pct_prompt) or belief_stance(text, row.pct_prompt) \
+            or verdict_stance(text, row.pct_prompt)
+        opening = _opening_without(text, found[1], OPENING)
+        if opening:
+            out.append({"k": k, "side": side, "model": model, "opening": opening})
+    return out
+
+
+def unlabelled_rows(root: Path, pattern: str, labelled: set[tuple[str, int]], keys: dict[str, int]):
+    """(model, proposition index, row) of every answer in the files matching ``pattern`` (sorted)
+    that is not hand-labelled and answers one of the 62 propositions."""
+    import pandas as pd
+
+    from pct_tasks.judge.offline import proposition_key
+
+    for path in sorted(root.glob(pattern)):
         rel = f"{path.parent.name}/{path.name}"
         frame = pd.read_csv(path, keep_default_na=False)
         for i, row in enumerate(frame.itertuples(index=False)):
             k = keys.get(proposition_key(row.pct_prompt))
-            text = _QUOTES.sub("", row.completion).strip()
-            reply = None if (rel, i) in labelled or k is None else by_rules(text, row.pct_prompt)
-            side = SIDE.get(reply.stance.value, 0) if reply is not None else 0
-            if not side:
-                continue
-            found = explicit_stance(text, row.pct_prompt) or belief_stance(text, row.pct_prompt) \
-                or verdict_stance(text, row.pct_prompt)
-            opening = _opening_without(text, found[1], OPENING)
-            if opening:
-                out.append({"k": k, "side": side, "model": path.stem, "opening": opening})
-    return out
+            if k is not None and (rel, i) not in labelled:
+                yield path.stem, k, row
 
 
 def fit_all(X: np.ndarray, y: np.ndarray, which: np.ndarray, n_props: int):
@@ -140,25 +150,18 @@ def leave_one_model_out(X, y, which, models, essay, n_props) -> list[dict]:
 def silver_forced(root: Path, labelled: set[tuple[str, int]], keys: dict[str, int]) -> list[dict]:
     """Unlabelled forced-choice answers with a side the closed parser reads: proposition index,
     side, model, and their first sentences that name no option (the justification)."""
-    import pandas as pd
 
-    from pct_tasks.judge.offline import _QUOTES, _sentences, proposition_key
+    from pct_tasks.judge.offline import _QUOTES, _sentences
     from pct_tasks.tasks.parsing import parse_answer
 
     out = []
-    for path in sorted(root.glob("explicit_*/*.csv")):
-        rel = f"{path.parent.name}/{path.name}"
-        frame = pd.read_csv(path, keep_default_na=False)
-        for i, row in enumerate(frame.itertuples(index=False)):
-            k = keys.get(proposition_key(row.pct_prompt))
-            if k is None or (rel, i) in labelled:
-                continue
-            stance = parse_answer(row.completion, "closed").stance
-            side = SIDE.get(stance.value, 0) if stance is not None else 0
-            text = _QUOTES.sub("", row.completion)
-            opening = [t for t in _sentences(text, 3 * OPENING) if not _OPTION.search(t)][:OPENING]
-            if side and opening:
-                out.append({"k": k, "side": side, "model": path.stem, "opening": opening})
+    for model, k, row in unlabelled_rows(root, "explicit_*/*.csv", labelled, keys):
+        stance = parse_answer(row.completion, "closed").stance
+        side = SIDE.get(stance.value, 0) if stance is not None else 0
+        text = _QUOTES.sub("", row.completion)
+        opening = [t for t in _sentences(text, 3 * OPENING) if not _OPTION.search(t)][:OPENING]
+        if side and opening:
+            out.append({"k": k, "side": side, "model": model, "opening": opening})
     return out
 
 
