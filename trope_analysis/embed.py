@@ -334,9 +334,10 @@ class SentenceEmbedder(BaseEmbedder):
             yield idx, self._encode(model, self.device_, [texts[i] for i in idx])
 
     def _pool_chunks(self, texts: list[str], chunks: list[np.ndarray], workers: int, threads: int):
-        # loky (joblib's pool, as the clusterer uses): scripts need no __main__ guard, and the
-        # workers, with their model loaded, are reused by the next fit with the same settings.
-        from joblib.externals.loky import get_reusable_executor
+        # loky's executor (joblib's): scripts need no __main__ guard. A private one, shut down
+        # at the end: loky's process-wide reusable executor is the one joblib.Parallel (the
+        # clusterer) takes over, and it fails on an executor it did not make.
+        from joblib.externals.loky.process_executor import ProcessPoolExecutor
 
         # Blocks of a few batches keep every worker busy to the end; within a chunk, batch
         # boundaries are those of the in-process path (block and chunk are batch multiples).
@@ -347,15 +348,17 @@ class SentenceEmbedder(BaseEmbedder):
                                     "or a sentence-transformers model name")
         params = {**self.get_params(), "n_workers": 1, "cache_dir": False, "show_progress_bar": False}
         logger.info("encoding %d sentences in %d processes x %d threads", sum(map(len, chunks)), workers, threads)
-        pool = get_reusable_executor(workers, timeout=60, initializer=_init_worker, initargs=(params, threads))
-        pending = [[pool.submit(_encode_block, [texts[i] for i in idx[s : s + block]])
-                    for s in range(0, len(idx), block)] for idx in chunks]
+        pool = ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(params, threads))
+        finished = False
         try:
+            pending = [[pool.submit(_encode_block, [texts[i] for i in idx[s : s + block]])
+                        for s in range(0, len(idx), block)] for idx in chunks]
             for idx, futures in zip(chunks, pending, strict=True):
                 yield idx, np.concatenate([f.result() for f in futures])
+            finished = True
         finally:
-            for f in (f for futures in pending for f in futures):
-                f.cancel()  # after an interrupt, queued blocks are not encoded for nothing
+            # After an interrupt or a failure, queued blocks are not encoded for nothing.
+            pool.shutdown(wait=finished, kill_workers=not finished)
 
 
 #: Cache misses from which ``n_workers=None`` encodes in worker processes: each worker's start

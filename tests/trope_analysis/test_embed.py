@@ -160,6 +160,10 @@ def test_worker_processes_give_the_in_process_vectors(tmp_path):
     assert pooled.n_encoded_ == len(sentences) and pooled.device_ == "cpu"
     np.testing.assert_allclose(pooled.embeddings_, serial.embeddings_, atol=1e-5)
     assert embed(2).n_encoded_ == 0  # every chunk was cached as it came back
+    # The clusterer's joblib pool still works after the embedding workers (they are not joblib's).
+    from joblib import Parallel, delayed
+
+    assert Parallel(n_jobs=2)(delayed(abs)(-i) for i in range(3)) == [0, 1, 2]
     with pytest.raises(FileNotFoundError, match="no embedding model at"):
         embed(2, model_name_or_path=str(tmp_path / "no-such-model"))
     with pytest.raises(ValueError, match="n_workers"):
