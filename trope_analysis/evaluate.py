@@ -142,7 +142,7 @@ def _group_bootstrap(true: list[str], pred: list[str], group: list[str], n_boot:
     names = sorted(set(group))
     members = [np.flatnonzero(np.asarray(group, dtype=object) == g) for g in names]
     t_codes, p_codes = np.unique(true, return_inverse=True)[1], np.unique(pred, return_inverse=True)[1]
-    width = max(len(t_codes), len(p_codes)) + 1
+    width = len(true)  # every label code is below it
     rng = np.random.default_rng(seed)
     ari, v = [], []
     for _ in range(n_boot):

@@ -124,7 +124,7 @@ def offline_settings(args: str) -> dict[str, Any]:
         if not eq or key not in numeric:
             raise PctInputError(f"offline judge: unknown setting {part!r}", hint=hint)
         try:
-            settings[key] = type(numeric[key])(float(value)) if isinstance(numeric[key], float) else int(value)
+            settings[key] = float(value) if isinstance(numeric[key], float) else int(value)
         except ValueError:
             raise PctInputError(f"offline judge: {key} must be a number, got {value!r}", hint=hint) from None
     return settings
