@@ -12,10 +12,11 @@ together with its data files) and the working tree's judge, on:
   of the split by topic cluster in bench/judge_issuebench.py; ``test`` is held out.
 - Open PCT answers (Röttger et al. 2024, llm-values-pct, CC-BY-4.0, not shipped): the answers
   listed in bench/labels/open_answers.csv (ids and our labels; see bench/labels/README.md),
-  joined here with their text; ``dev`` was used to develop the rules, ``heldout`` and
-  ``heldout2`` never. ``dev`` is reported whole and as its first 180 rows (the first sample; the
-  other 160 were drawn later, bench/labels/draw_open_extra.py); ``heldout`` (first sample),
-  ``heldout2`` (third sample, labelled blind before the rules v6 work) and their union.
+  joined here with their text. ``dev`` was used to develop the rules up to v6; ``heldout`` (first
+  sample) and ``heldout2`` (third sample) were held out until v6 was scored, then read through
+  the judge for rules v7, so from v7 on they are tuning data like ``dev`` and are reported with
+  it as ``tuning``; ``heldout3`` (fourth sample, labelled blind by two readers before the v7
+  work) is the held-out set from v7 on.
 
 ``--speed`` also times each judge (interleaved, best of two) on the 4,960 open answers of the
 implicit paraphrase files (8 models x 62 propositions x 10 templates), the figure docs/judge.md
@@ -137,7 +138,7 @@ def main() -> None:
     ap.add_argument("--data", type=Path, default=None, help="external_data folder (default: ../shared/external_data)")
     ap.add_argument("--issuebench", default=None, help="IssueBench stance_annotations.csv")
     ap.add_argument("--before", default=BEFORE, help=f"git revision of the 'before' judge (default {BEFORE})")
-    ap.add_argument("--errors", choices=["dev", "heldout"], default=None,
+    ap.add_argument("--errors", choices=["dev", "heldout", "heldout2"], default=None,
                     help="list the working tree judge's errors on this PCT split (ids only)")
     ap.add_argument("--speed", action="store_true", help="also time the judges on the 4,960 PCT open answers")
     ap.add_argument("--json", action="store_true")
@@ -156,11 +157,10 @@ def main() -> None:
         "IssueBench test (held out)": ([(r["topic_pro"], r["response_text"]) for r, t in zip(ib, tune, strict=True) if not t],
                                        [g for g, t in zip(ib_gold, tune, strict=True) if not t]),
     }
-    dev = [r for r in pct if r["split"] == "dev"]
-    held = {s: [r for r in pct if r["split"] == s] for s in ("heldout", "heldout2")}
-    for name, rows in (("PCT open dev", dev), ("PCT open dev, first 180", dev[:180]),
-                       ("PCT open heldout", held["heldout"]), ("PCT open heldout2", held["heldout2"]),
-                       ("PCT open heldout + heldout2", held["heldout"] + held["heldout2"])):
+    split = {s: [r for r in pct if r["split"] == s] for s in ("dev", "heldout", "heldout2", "heldout3")}
+    tuning = split["dev"] + split["heldout"] + split["heldout2"]
+    for name, rows in (*((f"PCT open {s}", rows) for s, rows in split.items()),
+                       ("PCT open tuning (dev + heldout + heldout2)", tuning)):
         sets[name] = ([(r["proposition"], r["text"]) for r in rows], [r["label"] for r in rows])
 
     judges = [(f"before ({args.before})", classifier_at(args.before)().fit()),
