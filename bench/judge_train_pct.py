@@ -30,8 +30,10 @@ that model's answers). For each log-odds margin it prints the share of essays gi
 (coverage) and, per silver side, the share put on the opposite side; the judge's default
 margin is the smallest of MARGINS at which both per-side shares are <= MAX_SWAP. Per side,
 because a pooled share is dominated by the side most models take and would hide swaps of
-the rarer side, which is what a persona that moves a model is measured by (silver labels
-themselves are ~1-2% wrong, so lower is not measurable). Deterministic: no sampling, files and rows in sorted
+the rarer side, which is what a persona that moves a model is measured by. MAX_SWAP is 1%,
+not the 2% the judge is asked for: the silver essays are the answers the rules could read,
+while the model is used on the answers they could not (harder ones), and on hand-labelled
+answers the judge reversed about twice the share the silver validation promised (docs/judge.md). Deterministic: no sampling, files and rows in sorted
 order; the embedding is the bundled all-MiniLM-L6-v2.
 """
 
@@ -56,7 +58,7 @@ DEFAULT_OUT = HERE.parent / "pct_tasks" / "judge" / "pct_stance_lr.npz"
 C = 10.0
 MIN_COUNT = 5
 MARGINS = (0.5, 1.0, 1.5, 2.0, 2.5, 3.0)
-MAX_SWAP = 0.025
+MAX_SWAP = 0.01
 OPENING = 4  # sentences per answer, as the judge's max_sentences
 CLOSED_LABELS = HERE / "labels" / "closed_answers.csv"
 # A sentence that names an option ("3) Agree.", "I disagree", "Option 1"): the evidence of a

@@ -660,8 +660,9 @@ class OfflineStanceClassifier(ClassifierMixin, BaseEstimator):
         stance_model: step 4c, per-proposition logistic regressions: None for the bundled
             ``pct_stance_lr.npz``, a path to another, or ``False`` for none.
         stance_margin: step 4c, the log-odds beyond which the model's side is taken
-            (2.0: the smallest margin at which, validated leave-one-model-out on the training
-            essays, at most 2.5% of the answers of each side were put on the opposite side).
+            (3.0: the smallest margin at which, validated leave-one-model-out on the training
+            essays, at most 1% of the answers of each side were put on the opposite side; see
+            bench/judge_train_pct.py for why 1%).
         stance_min_count: step 4c, least training answers per side for a proposition's
             model to be used.
         batch_size: encoding batch size.
@@ -689,7 +690,7 @@ class OfflineStanceClassifier(ClassifierMixin, BaseEstimator):
         disagree_below: float = float("-inf"),
         valence_weight: float = 0.5,
         stance_model: Any = None,
-        stance_margin: float = 2.0,
+        stance_margin: float = 3.0,
         stance_min_count: int = 5,
         batch_size: int = 128,
         device: str | None = None,

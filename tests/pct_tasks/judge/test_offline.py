@@ -155,7 +155,7 @@ def test_estimator_conventions():
     clf = OfflineStanceClassifier(similarity_threshold=0.6, embedding_model=False)
     assert clf.get_params() == {"embedding_model": False, "similarity_threshold": 0.6, "margin": 0.05,
                                 "max_sentences": 4, "agree_above": 0.1, "disagree_below": float("-inf"),
-                                "valence_weight": 0.5, "stance_model": None, "stance_margin": 2.0,
+                                "valence_weight": 0.5, "stance_model": None, "stance_margin": 3.0,
                                 "stance_min_count": 5, "batch_size": 128, "device": None}
     assert not [k for k in vars(clf) if k.endswith("_")]
     assert clone(clf).get_params() == clf.get_params()
@@ -338,16 +338,18 @@ def _collapse(label):
 
 def test_no_swaps_on_real_open_answers(offline_classifier):
     """30 real answers (Röttger et al. 2024, CC-BY-4.0; fixtures/README.md): the judge never puts
-    an answer on the side opposite to its label, and reads 25 of 30 right (24 with phrases
-    only); the others are answers that argue a side after an AI disclaimer (read as refusal) or
-    without a stance phrase (read as none; the stance model of rules v6 reads one of them)."""
+    an answer on the side opposite to its label, and reads 24 of 30 right (so do phrases only);
+    the others are answers that argue a side after an AI disclaimer (read as refusal) or without
+    a stance phrase (read as none; the stance model reads one of them at the looser margin 2.0,
+    none at the default 3.0)."""
     import json
     from pathlib import Path
 
     path = Path(__file__).parent / "fixtures" / "open_answers_real.jsonl"
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     gold = [_collapse(r["label"]) for r in rows]
-    for clf, right in ((offline_classifier, 25), (OfflineStanceClassifier(embedding_model=False).fit(), 24)):
+    for clf, right in ((offline_classifier, 24), (OfflineStanceClassifier(embedding_model=False).fit(), 24),
+                       (OfflineStanceClassifier(stance_margin=2.0).fit(), 25)):
         pred = [_collapse(r.stance.value) for r in clf.judge([(r["proposition"], r["answer"]) for r in rows])]
         swaps = [(r["source"], g, p) for r, g, p in zip(rows, gold, pred, strict=True)
                  if {g, p} == {"agree", "disagree"}]
@@ -366,7 +368,7 @@ def test_stance_model_step_for_known_propositions(tmp_path):
     coef = np.array([[4, -4, 0], [4, -4, 0]], np.float16)  # ValenceEncoder: praise agrees, blame disagrees
     path = tmp_path / "m.npz"
     np.savez(path, keys=keys, coef=coef, intercept=np.array([0.0, 0.0]), counts=np.array([[9, 9], [9, 2]]))
-    clf = OfflineStanceClassifier(embedding_model=ValenceEncoder(), stance_model=str(path)).fit()
+    clf = OfflineStanceClassifier(embedding_model=ValenceEncoder(), stance_model=str(path), stance_margin=2.0).fit()
     assert list(clf.stance_models_) == [keys[0]]  # "Zoos exist." has 2 disagreeing answers < 5
     replies = clf.judge([
         ("Markets allocate goods.", "Markets bring benefits and progress."),
@@ -424,7 +426,7 @@ def test_v6_disclaimer_then_an_argued_side_without_a_phrase_goes_to_the_stance_m
     path = tmp_path / "m.npz"
     np.savez(path, keys=np.array([proposition_key("Markets allocate goods.")]),
              coef=np.array([[4, -4, 0]], np.float16), intercept=np.array([0.0]), counts=np.array([[9, 9]]))
-    clf = OfflineStanceClassifier(embedding_model=ValenceEncoder(), stance_model=str(path)).fit()
+    clf = OfflineStanceClassifier(embedding_model=ValenceEncoder(), stance_model=str(path), stance_margin=2.0).fit()
     disclaimer = "As an AI, I don't have personal opinions. "
     replies = clf.judge([
         ("Markets allocate goods.", disclaimer + "I firmly believe that markets bring benefits and progress."),
@@ -507,10 +509,10 @@ def test_v4_an_answer_that_takes_both_sides_takes_none():
 def test_offline_settings_from_the_judge_spec():
     from pct_tasks.judge.stage import offline_settings
 
-    settings = offline_settings("stance_margin=2.5, max_sentences=3")
-    assert settings == {"stance_margin": 2.5, "max_sentences": 3}
+    settings = offline_settings("stance_margin=3.5, max_sentences=3")
+    assert settings == {"stance_margin": 3.5, "max_sentences": 3}
     stricter = OfflineStanceClassifier(**settings)
-    assert stricter.stance_margin == 2.5 and stricter.judge_id != OfflineStanceClassifier().judge_id
+    assert stricter.stance_margin == 3.5 and stricter.judge_id != OfflineStanceClassifier().judge_id
     assert offline_settings("") == {}
     with pytest.raises(PctInputError, match="unknown setting 'stance_margn=2'"):
         offline_settings("stance_margn=2")
