@@ -3,7 +3,7 @@
 Run from the repository root: ``python bench/labels/draw_open_extra.py [--sample second|third|fourth]``
 prints the drawn ids (file, row, model, templ_id, pct_id, jail_id) as CSV. The labels were
 written by reading each answer (see README.md); they are rows 305-464 (second sample), 465-624
-(third sample) and 625-816 (fourth sample) of ``open_answers.csv``.
+(third sample), 625-816 (fourth sample) and 817-1056 (fifth sample) of ``open_answers.csv``.
 
 - ``second`` (2026-12-01, dev only): the first sample held only 2 dev answers labelled ``none``,
   too few to see how the offline judge treats balanced answers without looking at the held-out
@@ -14,6 +14,8 @@ written by reading each answer (see README.md); they are rows 305-464 (second sa
 - ``fourth`` (2026-12-01, split ``heldout3``): the same for the judge changes made after
   ``heldout`` and ``heldout2`` had been read through the judge (from then on they are tuning
   data); 12 rows per file, seed 2028, each labelled independently by two readers.
+- ``fifth`` (2026-12-01, split ``heldout4``): the same once ``heldout3`` had scored two judges
+  and its errors were read for rules v7; 15 rows per file, seed 2029, two readers each.
 
 Each draw excludes only the rows labelled before it (the first ``LABELLED_BEFORE`` rows of
 ``open_answers.csv``), so re-running it after its own rows were appended gives the same ids.
@@ -38,7 +40,7 @@ from judge_pct_real import LABELS, default_data  # noqa: E402
 # sample -> (split the drawn ids hash to, seed, rows of open_answers.csv labelled before it,
 # rows drawn per file)
 SAMPLES = {"second": ("dev", 2026, 304, 10), "third": ("heldout", 2027, 464, 10),
-           "fourth": ("heldout", 2028, 624, 12)}
+           "fourth": ("heldout", 2028, 624, 12), "fifth": ("heldout", 2029, 816, 15)}
 
 
 def split_of(file: str, row: int) -> str:
