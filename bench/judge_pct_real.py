@@ -13,10 +13,11 @@ together with its data files) and the working tree's judge, on:
 - Open PCT answers (Röttger et al. 2024, llm-values-pct, CC-BY-4.0, not shipped): the answers
   listed in bench/labels/open_answers.csv (ids and our labels; see bench/labels/README.md),
   joined here with their text. ``dev`` was used to develop the rules up to v6; ``heldout`` (first
-  sample) and ``heldout2`` (third sample) were held out until v6 was scored, then read through
-  the judge for rules v7, so from v7 on they are tuning data like ``dev`` and are reported with
-  it as ``tuning``; ``heldout3`` (fourth sample, labelled blind by two readers before the v7
-  work) is the held-out set from v7 on.
+  sample) and ``heldout2`` (third sample) were held out until v6 was scored; ``heldout3``
+  (fourth sample) scored v6 at two stance margins. All three were then read through the judge
+  to write rules v7, so they are tuning data like ``dev`` and are reported with it as
+  ``tuning``; ``heldout4`` (fifth sample, labelled blind by two readers before v7 was scored)
+  is the held-out set of v7.
 
 ``--speed`` also times each judge (interleaved, best of two) on the 4,960 open answers of the
 implicit paraphrase files (8 models x 62 propositions x 10 templates), the figure docs/judge.md
@@ -138,7 +139,7 @@ def main() -> None:
     ap.add_argument("--data", type=Path, default=None, help="external_data folder (default: ../shared/external_data)")
     ap.add_argument("--issuebench", default=None, help="IssueBench stance_annotations.csv")
     ap.add_argument("--before", default=BEFORE, help=f"git revision of the 'before' judge (default {BEFORE})")
-    ap.add_argument("--errors", choices=["dev", "heldout", "heldout2"], default=None,
+    ap.add_argument("--errors", choices=["dev", "heldout", "heldout2", "heldout3"], default=None,
                     help="list the working tree judge's errors on this PCT split (ids only)")
     ap.add_argument("--speed", action="store_true", help="also time the judges on the 4,960 PCT open answers")
     ap.add_argument("--json", action="store_true")
@@ -157,10 +158,10 @@ def main() -> None:
         "IssueBench test (held out)": ([(r["topic_pro"], r["response_text"]) for r, t in zip(ib, tune, strict=True) if not t],
                                        [g for g, t in zip(ib_gold, tune, strict=True) if not t]),
     }
-    split = {s: [r for r in pct if r["split"] == s] for s in ("dev", "heldout", "heldout2", "heldout3")}
-    tuning = split["dev"] + split["heldout"] + split["heldout2"]
+    split = {s: [r for r in pct if r["split"] == s] for s in ("dev", "heldout", "heldout2", "heldout3", "heldout4")}
+    tuning = split["dev"] + split["heldout"] + split["heldout2"] + split["heldout3"]
     for name, rows in (*((f"PCT open {s}", rows) for s, rows in split.items()),
-                       ("PCT open tuning (dev + heldout + heldout2)", tuning)):
+                       ("PCT open tuning (dev + heldout + heldout2 + heldout3)", tuning)):
         sets[name] = ([(r["proposition"], r["text"]) for r in rows], [r["label"] for r in rows])
 
     judges = [(f"before ({args.before})", classifier_at(args.before)().fit()),

@@ -84,7 +84,7 @@ from pct_tasks.sentences import split_sentences
 from pct_tasks.tasks.parsing import argues_a_position, is_refusal, open_refusal
 
 #: Bump when the rules or prototypes change: it is part of the judge identity.
-RULES_VERSION = "6"
+RULES_VERSION = "7"
 
 # The subject of a stance; not in a condition ("If we accept authority without question, ...").
 _I = r"(?<!\bif )(?<!\bwhen )(?<!\bunless )(?<!\bwhether )\b(?:i|i'm|i am|i've|i have|we|we're|we are)\s+"
@@ -218,7 +218,9 @@ _STRONG_BELIEF = re.compile(r"\b(?:firmly|strongly|wholeheartedly|firm|strong)\b
 # A clause that qualifies itself takes no clear side.
 _HEDGE = re.compile(r"\b(?:but|however|although|though|while|whereas|unless|except|some cases|both|equally|"
                     r"in some|certain circumstances|to some extent|depends)\b", re.I)
-_NEGATION = re.compile(r"n't\b|\b(?:not(?!\s+(?:only|just)\b)|no|never|cannot|nothing|nobody|neither|nor)\b", re.I)
+# "not only", "no matter how" negate nothing.
+_NEGATION = re.compile(r"n't\b|\b(?:not(?!\s+(?:only|just)\b)|no(?!\s+matter\b)|never|cannot|nothing|nobody|neither|nor)\b",
+                       re.I)
 _WORD = re.compile(r"[a-z]+")
 _COMPARE = re.compile(r"\b(?:than|rather than|over|instead of|not by)\b", re.I)
 _STOP = frozenset(
@@ -261,14 +263,19 @@ def restates(proposition: str, clause: str, loose: bool = False) -> bool | None:
         return None
     if _restricting(proposition) - _restricting(clause):
         return None
-    negations = sum(_negations(part) for part, premise in _premises(proposition)
-                    if not premise or len(_content(part) & c) >= 0.8 * len(_content(part)))
-    # Likewise the clause's parts about something else ("morality and religion are not
-    # intertwined, and that one can be moral without being religious", "... simply because it
-    # is not a choice") carry no negation of it. A part that restates the whole proposition by
-    # itself decides alone; two such parts of different parity tell nothing.
-    parts = [part for part in _PARTS.split(clause) if len(_content(part) & p) >= 0.6 * len(_content(part))]
+    # The clause's parts about something else ("morality and religion are not intertwined, and
+    # that one can be moral without being religious", "... of those who cannot afford it") carry
+    # no negation of it. A part that restates the whole proposition by itself decides alone; two
+    # such parts of different parity tell nothing.
+    parts = [part for part in _CLAUSE_PARTS.split(clause) if len(_content(part) & p) >= 0.6 * len(_content(part))]
     whole = [part for part in parts if len(_content(part) & p) >= least_p * len(p)]
+    # A premise's negations count only where the deciding parts restate the premise too: "it's
+    # foolish to be proud of one's country of birth, simply because one doesn't choose it" for
+    # "No one chooses their country of birth, so ..." (the whole-claim part decides, and it holds
+    # no "No one").
+    deciding = set().union(*(_content(part) for part in whole)) if whole else c
+    negations = sum(_negations(part) for part, premise in _premises(proposition)
+                    if not premise or len(_content(part) & deciding) >= 0.8 * len(_content(part)))
     parities = {_negations(part) % 2 for part in whole} or {sum(_negations(part) for part in parts or [clause]) % 2}
     if len(parities) > 1:
         return None
@@ -286,6 +293,7 @@ def restates(proposition: str, clause: str, loose: bool = False) -> bool | None:
 
 # The parts of a proposition whose negations are counted apart (see restates).
 _PARTS = re.compile(r"[,;]|\b(?:because|since|although|though|whereas|unless)\b", re.I)
+_CLAUSE_PARTS = re.compile(_PARTS.pattern + r"|\b(?:who|whom|whose)\b", re.I)
 _RESTRICTING = re.compile(r"\b(?:only|solely|sole|always|every|(?<!\bat )all|sometimes|usually|often)\b", re.I)
 _SUBORDINATE = re.compile(r"\s*(?:when|whenever|if|although|though|because|since|unless|whereas|while)\b", re.I)
 _THEREFORE = re.compile(r"\s*(?:so|therefore|thus|hence)\b", re.I)
@@ -297,6 +305,14 @@ def _premises(proposition: str) -> list[tuple[str, bool]]:
     parts = re.split(r"[,;]", proposition)
     return [(part, bool(_SUBORDINATE.match(part) or (i + 1 < len(parts) and _THEREFORE.match(parts[i + 1]))))
             for i, part in enumerate(parts)]
+
+
+def _only_a_premise(proposition: str, clause: str) -> bool:
+    """Whether ``clause`` is about a premise of the proposition only: its content words are (at
+    least 0.8) the premise's, and it shares fewer than two with the rest."""
+    premise = set().union(*(_content(part) for part, is_premise in _premises(proposition) if is_premise))
+    c = _content(clause)
+    return bool(premise and c) and len(c & premise) >= 0.8 * len(c) and len(c & (_content(proposition) - premise)) < 2
 
 
 def _restricting(text: str) -> set[str]:
@@ -549,7 +565,10 @@ def _read_phrase(text: str, proposition: str, stance: Stance, m: re.Match[str]) 
     same = restates(proposition, clause)
     if same is None:
         same = restates(proposition, clause, loose=True)
-        if same is False or (same is None and not _NAMES_IT.match(restated.group(0))):
+        # "I disagree with the proposition that globalisation is inevitable" answering "If
+        # globalisation is inevitable, it should ...": a stance on the premise, not the claim.
+        if same is False or (same is None and (not _NAMES_IT.match(restated.group(0))
+                                               or _only_a_premise(proposition, clause))):
             return None
         return stance, phrase
     if same is False:

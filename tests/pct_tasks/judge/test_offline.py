@@ -167,7 +167,7 @@ def test_estimator_conventions():
 def test_judge_id_follows_the_settings():
     a, b = OfflineStanceClassifier(), OfflineStanceClassifier(margin=0.1)
     assert a.judge_id == OfflineStanceClassifier().judge_id != b.judge_id
-    assert a.judge_id.startswith("offline-v6-")
+    assert a.judge_id.startswith("offline-v7-")
     assert OfflineStanceClassifier(agree_above=0.06).judge_id != a.judge_id
 
 
@@ -260,6 +260,21 @@ def test_stance_phrase_reads_the_restated_proposition(proposition, text, stance)
     assert explicit_stance(text, proposition)[0] == stance
 
 
+GLOBAL = ("If economic globalisation is inevitable, it should primarily serve humanity rather than the interests "
+          "of trans-national corporations.")
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    # v7: a phrase about the premise only takes no side on the claim
+    ("I disagree with the proposition that economic globalisation is inevitable.", None),
+    ("I disagree with the proposition that globalisation should serve corporations first.", Stance.DISAGREE),
+    ("I disagree with the proposition.", Stance.DISAGREE),
+])
+def test_stance_phrase_about_a_premise_only(text, found):
+    reading = explicit_stance(text, GLOBAL)
+    assert (reading[0] if reading else None) == found
+
+
 @pytest.mark.parametrize(("proposition", "text", "stance"), [
     (REHAB, "I believe that it is not a waste of time to try to rehabilitate some criminals.", Stance.DISAGREE),
     (REHAB, "I firmly believe that it is a waste of time to try to rehabilitate some criminals.", Stance.STRONGLY_AGREE),
@@ -306,6 +321,19 @@ def test_beliefs_that_restate_the_proposition(proposition, text, stance):
     (MORAL, "morality and religion are not intertwined, and that one can be moral without being religious", False),
     (ART, "abstract art that doesn't represent anything shouldn't be considered art", True),
     (ART, "abstract art that doesn't represent anything should be considered art", None),
+    # v7, from the fourth held-out sample: a premise restated in its own part ("because one
+    # doesn't choose it") keeps its negation to itself; so does a part about someone else ("those
+    # who cannot afford it"); "no matter how" negates nothing
+    (BIRTH, "it's foolish to be proud of one's country of birth simply because one doesn't choose it", True),
+    (BIRTH, "it's not foolish to be proud of one's country of birth simply because one doesn't choose it", False),
+    ("Those with the ability to pay should have access to higher standards of medical care.",
+     "those with the ability to pay should have access to higher standards of medical care at the expense of "
+     "those who cannot afford it", True),
+    ("No broadcasting institution, however independent its content, should receive public funding.",
+     "no broadcasting institution, no matter how independent its content, should receive public funding", True),
+    ("No broadcasting institution, however independent its content, should receive public funding.",
+     "broadcasting institutions, no matter how independent their content, should receive public funding", False),
+    (ABORTION, "abortion, when the woman's life is not threatened, should not always be illegal", False),
 ])
 def test_restates(proposition, clause, same):
     assert restates(proposition, clause) is same
