@@ -58,8 +58,9 @@ version 4 reads an answer in this order (the first step that finds something dec
 Every prediction comes with a rationale naming the evidence. Thresholds of step 4a were chosen
 on one half of IssueBench (a seeded split by topic cluster); step 4c's margin by
 leave-one-model-out validation on its (silver) training answers; the rules were developed on
-the ``dev`` part of bench/labels/open_answers.csv and on unlabelled answers. All are reported
-on data not used to choose them (docs/judge.md).
+the labelled open answers held out until a judge had been scored on them (``dev``, then
+``heldout`` to ``heldout3`` of bench/labels/open_answers.csv) and on unlabelled answers. Each
+version is reported on a blind sample not used to choose it (``heldout4`` for v7; docs/judge.md).
 """
 
 from __future__ import annotations
