@@ -33,8 +33,9 @@ because a pooled share is dominated by the side most models take and would hide 
 the rarer side, which is what a persona that moves a model is measured by. MAX_SWAP is 1%,
 not the 2% the judge is asked for: the silver essays are the answers the rules could read,
 while the model is used on the answers they could not (harder ones), and on hand-labelled
-answers the judge reversed about twice the share the silver validation promised (docs/judge.md). Deterministic: no sampling, files and rows in sorted
-order; the embedding is the bundled all-MiniLM-L6-v2.
+answers the judge reversed about twice the share the silver validation promised (docs/judge.md).
+Deterministic: no sampling, files and rows in sorted order; the embedding is the bundled
+all-MiniLM-L6-v2.
 """
 
 from __future__ import annotations
