@@ -292,9 +292,9 @@ def restates(proposition: str, clause: str, loose: bool = False) -> bool | None:
     return parities.pop() == negations % 2
 
 
-# The parts of a proposition whose negations are counted apart (see restates).
-_PARTS = re.compile(r"[,;]|\b(?:because|since|although|though|whereas|unless)\b", re.I)
-_CLAUSE_PARTS = re.compile(_PARTS.pattern + r"|\b(?:who|whom|whose)\b", re.I)
+# Where a restating clause splits into parts whose negations are counted apart (see restates):
+# commas, subordinate clauses and relative clauses about someone ("those who cannot afford it").
+_CLAUSE_PARTS = re.compile(r"[,;]|\b(?:because|since|although|though|whereas|unless|who|whom|whose)\b", re.I)
 _RESTRICTING = re.compile(r"\b(?:only|solely|sole|always|every|(?<!\bat )all|sometimes|usually|often)\b", re.I)
 _SUBORDINATE = re.compile(r"\s*(?:when|whenever|if|although|though|because|since|unless|whereas|while)\b", re.I)
 _THEREFORE = re.compile(r"\s*(?:so|therefore|thus|hence)\b", re.I)
