@@ -26,7 +26,13 @@ The rule generalises instead of listing sentences seen:
   that ..." and summaries, not reasons).
 * **Frames.** A compact list of patterns (``FRAME_PATTERNS``) that never argue: AI
   disclaimers and refusals, "this is a complex issue", "many perspectives", "some argue ...
-  others ...", "the phrase ... suggests", and headings ending in a colon.
+  others ...", "the phrase ... suggests", headings ending in a colon, and labelled headings
+  ("Title: ...").
+* **Stance frames.** A main clause that is a first-person verdict on "the proposition / idea /
+  notion (that X)" ("Therefore, I would argue against the proposition that X") states a side
+  whatever X says, since X is what is judged; it argues only with a reason marker around it
+  ("because", ", as I ...", "and argue that"). Such sentences paraphrase the proposition in
+  words of their own, so neither the word count nor the similarity test catches them all.
 
 Each dropped sentence gets a kind: ``stance`` (it names a side), ``disclaimer`` (AI, refusal,
 "complex issue", "many perspectives"), ``restatement`` or ``scaffolding`` (the rest).
@@ -34,6 +40,7 @@ Each dropped sentence gets a kind: ``stance`` (it names a side), ``disclaimer`` 
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Sequence
 
@@ -107,7 +114,31 @@ FRAME_PATTERNS: tuple[tuple[str, str], ...] = (
     ("scaffolding", r"^(in (summary|conclusion|short|sum|closing)|to (sum up|summari[sz]e|conclude)|overall|"
                     r"all in all)\b"),
     ("scaffolding", r":$"),
+    # A labelled heading ("Title: The Myth of ...") names an essay; it gives no reason.
+    ("scaffolding", r"^\W{0,3}(title|subtitle|subject|headline|heading)\s*:"),
 )
+
+#: A first-person verdict on "the proposition / idea / notion (that ...)": the sentence names a
+#: side, and what follows the frame is the thing judged (the proposition or a paraphrase), not a
+#: reason. Kept as an argument when a reason marker (``REASON_MARKERS``) comes before or after it.
+STANCE_FRAME = (
+    r"\b(i|we)\s+([a-z']+\s+){0,3}?(agree|disagree|argue\s+(against|for|in\s+favou?r\s+of)|oppose|reject|"
+    r"support|endorse|side\s+with|stand\s+(against|with|by|in\s+(support|favou?r)\s+of))\s+(with\s+)?"
+    r"(the|this|that|such\s+an?|such)\s+([a-z-]+\s+)?(proposition|statement|idea|notion|claim|view|belief|"
+    r"assertion|premise|suggestion|sentiment|stance|position|perspective|viewpoint|saying|adage|quote|phrase)\b"
+)
+
+#: Words that introduce a reason or a position of the sentence's own ("because ...", ", as I ...",
+#: "and argue that ...", "so I agree"): a sentence with one of them around its stance frame argues.
+REASON_MARKERS = (
+    r"\b(because|since|due\s+to|given\s+that|as\s+(i|we|it|this|they|these|those|such|there|its|their|our|"
+    r"many|most|people|a\s+result)|which|so|thus|hence|arguing|argue\s+that|(i|we)\s+(also\s+)?(believe|think|feel)|"
+    r"advocate|in\s+order\s+to|to\s+ensure|for\s+(it|this|they))\b"
+)
+
+_STANCE_FRAME = re.compile(STANCE_FRAME, re.I)
+_REASON = re.compile(REASON_MARKERS, re.I)
+
 
 # Set aside before counting words: discourse markers and self-introductions ("As a nurse, I ..."),
 # repeatedly; then a leading concession ("While X, ..."), whose end is the first comma followed by
@@ -161,6 +192,19 @@ def novel_words(sentence: str, proposition: str) -> int:
     return len(_stems(main_clause(sentence)) - _stems(proposition) - _FRAME_STEMS)
 
 
+def only_states_a_stance(sentence: str) -> bool:
+    """Whether the sentence's main clause is a stance frame with no reason of its own.
+
+    >>> only_states_a_stance("Therefore, I strongly disagree with the proposition that zoos should close.")
+    True
+    >>> only_states_a_stance("I disagree with this idea, because zoos fund conservation.")
+    False
+    """
+    clause = main_clause(sentence)
+    frame = _STANCE_FRAME.search(clause)
+    return frame is not None and not (_REASON.search(clause[:frame.start()]) or _REASON.search(clause[frame.end():]))
+
+
 def negation(proposition: str) -> str:
     """The proposition's negation, as a sentence to embed."""
     return f"It is not true that {proposition[:1].lower()}{proposition[1:]}"
@@ -178,6 +222,8 @@ class ArgumentFilter(BaseEstimator):
             it adds; None = off.
         frame_patterns: ``(kind, regex)`` pairs that drop a sentence on a match; None =
             ``FRAME_PATTERNS``, () = none.
+        stance_frames: drop sentences whose main clause is a first-person verdict on "the
+            proposition / idea (that ...)" with no reason marker (``only_states_a_stance``).
 
     Attributes (after fit):
         kinds_: one of ``KINDS`` per sentence; keep_: bool mask (kind == "argument").
@@ -185,12 +231,13 @@ class ArgumentFilter(BaseEstimator):
 
     def __init__(self, min_novel_words: int = 2, restatement_similarity: float | None = 0.75,
                  max_restatement_words: int = 3, paraphrase_similarity: float | None = 0.85,
-                 frame_patterns: Sequence[tuple[str, str]] | None = None):
+                 frame_patterns: Sequence[tuple[str, str]] | None = None, stance_frames: bool = True):
         self.min_novel_words = min_novel_words
         self.restatement_similarity = restatement_similarity
         self.max_restatement_words = max_restatement_words
         self.paraphrase_similarity = paraphrase_similarity
         self.frame_patterns = frame_patterns
+        self.stance_frames = stance_frames
 
     def text_kinds(self, sentences: Sequence[str], propositions: Sequence[str]) -> np.ndarray:
         """The kinds the text alone decides: frames, and too few novel words; "argument" = undecided.
@@ -209,6 +256,8 @@ class ArgumentFilter(BaseEstimator):
             frame = next((k for k, rx in frames if rx.search(sentence.strip())), None)
             if frame is not None:
                 kinds[i] = frame
+            elif self.stance_frames and only_states_a_stance(sentence):
+                kinds[i] = "stance"
             elif novel_words(sentence, proposition) < self.min_novel_words:
                 shared = len(_stems(main_clause(sentence)) & _stems(proposition))
                 kinds[i] = _named_kind(sentence) or ("restatement" if shared >= 3 else "scaffolding")
@@ -243,6 +292,17 @@ class ArgumentFilter(BaseEstimator):
         return self
 
 
+def rules_digest() -> str:
+    """A short digest of the filter's rules (word list, patterns, clause regexes).
+
+    Part of a mining folder's identity, so a folder mined under earlier rules is mined again
+    instead of being reported up to date.
+    """
+    parts = [*sorted(FRAME_WORDS), *map(repr, KIND_PATTERNS), *map(repr, FRAME_PATTERNS), STANCE_FRAME,
+             REASON_MARKERS, *(rx.pattern for rx in (_MARKERS, _CONCESSION, _CLAUSE_START, _CONCEDED_BUT))]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:12]
+
+
 _KIND_REGEXES = tuple((kind, re.compile(pattern, re.I)) for kind, pattern in KIND_PATTERNS)
 
 
@@ -251,5 +311,5 @@ def _named_kind(sentence: str) -> str | None:
     return next((kind for kind, rx in _KIND_REGEXES if rx.search(sentence)), None)
 
 
-__all__ = ["FRAME_PATTERNS", "FRAME_WORDS", "KINDS", "KIND_PATTERNS", "ArgumentFilter", "main_clause", "negation",
-           "novel_words"]
+__all__ = ["FRAME_PATTERNS", "FRAME_WORDS", "KINDS", "KIND_PATTERNS", "REASON_MARKERS", "STANCE_FRAME",
+           "ArgumentFilter", "main_clause", "negation", "novel_words", "only_states_a_stance", "rules_digest"]

@@ -21,7 +21,7 @@ from typing import Any
 
 import pandas as pd
 
-from trope_analysis.arguments import KINDS
+from trope_analysis.arguments import KINDS, ArgumentFilter, rules_digest
 from trope_analysis.inputs import UNKNOWN, justification_table, read_records
 from trope_analysis.options import TropeOptions, as_options
 from trope_analysis.pipeline import TropePipeline, make_pipeline, persona_values
@@ -93,6 +93,8 @@ def mine_tropes(
         pipeline = make_pipeline(o, group_cache_dir=out / ".work" / "groups", refiner=refiner)
     settings = {"preset": o.preset, "pipeline": repr(_public_params(pipeline)), "n_permutations": o.n_permutations,
                 "top_n": o.top_n, "random_state": o.random_state}
+    if isinstance(pipeline.argument_filter, ArgumentFilter):  # its rules live in code, not in parameters
+        settings["argument_rules"] = rules_digest()
     runs = run_identities(records)
     outdir = OutputDir(out, _provenance(records, runs, settings, o.random_state), _fingerprint(docs, settings),
                        manifest=TROPES_MANIFEST)

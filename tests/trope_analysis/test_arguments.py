@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from trope_analysis.arguments import ArgumentFilter, main_clause, novel_words
+from trope_analysis.arguments import ArgumentFilter, main_clause, novel_words, only_states_a_stance
 
 TAXES = "The rich are too highly taxed."
 SCHOOL = "The prime function of schooling should be to equip the future generation to find jobs."
@@ -27,6 +27,8 @@ def _kinds(sentences, proposition=TAXES, **params):
     ("It is essential to weigh the pros and cons before changing the top income bracket.", "disclaimer"),
     ("In conclusion, progressive rates keep hospitals and schools funded for every family.", "scaffolding"),
     ("Here are three reasons for my view:", "scaffolding"),
+    ("Title: The Myth of Overtaxed Millionaires: Why Top Rates Fund Every Hospital", "scaffolding"),
+    ("**Headline:** Wealth, Work and the Public Purse", "scaffolding"),
     ("The statement that the rich are overtaxed suggests that top earners carry an unfair burden.", "restatement"),
     ("Supply-side economics is based on the belief that lower rates on investors raise wages later.",
      "restatement"),
@@ -70,6 +72,32 @@ def test_restatements_by_embedding():
     assert f.kinds_.tolist() == ["restatement", "argument"]  # few novel words vs many
     far = np.array([[0.5, np.sqrt(0.75), 0, 0]] * 2)
     assert ArgumentFilter().fit(sentences, [TAXES] * 2, far, prop).kinds_.tolist() == ["argument", "argument"]
+
+
+@pytest.mark.parametrize("sentence", [
+    # The verdict's object paraphrases the proposition in words of its own ("workers" and
+    # "salaries" are novel words), so only the frame tells that no reason is given.
+    "Therefore, I would argue against the proposition that workers with high salaries deserve lower tax bills.",
+    "While it is true that budgets are tight, I strongly disagree with the idea that top earners should be spared.",
+    "As a small business owner, I cannot support the notion that wealthy families are overburdened by the state.",
+    "In this essay, I will argue in favour of this proposition.",
+    "Secondly, I reject the notion that millionaires shoulder an unfair share of public spending.",
+])
+def test_a_verdict_on_the_proposition_is_a_stance(sentence):
+    assert only_states_a_stance(sentence)
+    assert _kinds([sentence]) == ["stance"]
+    assert _kinds([sentence], stance_frames=False) == ["argument"]  # the word count alone keeps them
+
+
+@pytest.mark.parametrize("sentence", [
+    "I disagree with this idea, because progressive rates pay for the schools every family uses.",
+    "I firmly disagree with this proposition, as it ignores what public schools give every employer.",
+    "However, I strongly disagree with this notion and argue that public roads serve high earners most.",
+    "Hospitals need funding, so I would agree with the proposition that nurses deserve better pay.",
+    "Many economists support the idea that top rates fund hospitals.",  # not the writer's own verdict
+])
+def test_a_verdict_with_a_reason_argues(sentence):
+    assert not only_states_a_stance(sentence)
 
 
 def test_frame_patterns_can_be_switched_off():

@@ -74,6 +74,21 @@ def test_state_line_explains_written_and_reused_files(hash_embedder, tmp_path):
     assert again.up_to_date and state_line(again).startswith("up to date: all ")
 
 
+def test_a_folder_mined_under_other_filter_rules_is_mined_again(hash_embedder, tmp_path, monkeypatch):
+    from trope_analysis import ArgumentFilter, arguments
+
+    def pipe():
+        return TropePipeline(embedder=hash_embedder, argument_filter=ArgumentFilter(),
+                             clusterer=GroupClusterer(n_resamples=0, distance_threshold=0.2))
+
+    mine_tropes(None, tmp_path, OPTIONS, records=_records(), pipeline=pipe())
+    assert mine_tropes(None, tmp_path, OPTIONS, records=_records(), pipeline=pipe()).up_to_date
+    # The rules live in code, not in parameters: a new release's rules change the folder's identity.
+    monkeypatch.setattr(arguments, "STANCE_FRAME", arguments.STANCE_FRAME + "|never-seen")
+    again = mine_tropes(None, tmp_path, OPTIONS, records=_records(), pipeline=pipe())
+    assert not again.up_to_date and again.written
+
+
 def test_a_huge_answer_is_capped(hash_embedder):
     huge = make_record(99, "Taxes pay for schools. " * (MAX_TEXT_CHARS // 10))
     table = justification_table(_records() + [huge])
