@@ -3,7 +3,8 @@
 Data: ../shared/external_data/llm-values-pct (Röttger et al. 2024, CC-BY-4.0; not committed).
 Labels: bench/labels/closed_answers.csv (ids and labels only; see bench/labels/README.md). The
 text is joined in at run time, written to a temporary CSV and scored with ``pct parse-eval``,
-for the ``dev`` split (tuned on) and the ``heldout`` split (never tuned on).
+for the ``dev`` split (tuned on), the ``heldout`` split (never tuned on) and ``heldout2`` (a second
+sample, scored blind once, then read: now tuning data too).
 
 Also measured: the parser's throughput over all 15,500 completions of the data (the 8,060
 forced-choice answers read as closed, the 7,440 open ones as open), and the refusal rate the
@@ -11,7 +12,7 @@ parser reports for every model's forced-choice answers beside the share of refus
 labelled sample.
 
 Usage:
-  .venv/bin/python bench/parse_eval_real.py [--data DIR] [--splits dev,heldout] [--errors dev] [--json]
+  .venv/bin/python bench/parse_eval_real.py [--data DIR] [--splits dev,heldout,heldout2] [--errors dev] [--json]
 """
 
 from __future__ import annotations
@@ -128,7 +129,7 @@ def show_errors(frame) -> None:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", type=Path, default=default_data())
-    ap.add_argument("--splits", default="dev,heldout", help="comma-separated splits to score")
+    ap.add_argument("--splits", default="dev,heldout,heldout2", help="comma-separated splits to score")
     ap.add_argument("--errors", default=None, help="print the misparsed answers of this split (tuning aid)")
     ap.add_argument("--n-boot", type=int, default=1000)
     ap.add_argument("--no-throughput", action="store_true")

@@ -287,6 +287,9 @@ _COMMITTED: tuple[re.Pattern[str], ...] = tuple(re.compile(p, re.I) for p in (
     # first person: "I strongly disagree", "I would have to disagree", "I'd agree"
     rf"{_I}(?:\s{{1,3}}(?:{_ADVERBS})){{0,6}}\s{{1,3}}{_OPT}",
     rf"{_I}\s{{1,3}}would\s{{1,3}}(?:suggest|recommend)\s{{1,3}}(?P<opt>(?:strongly\s{{1,3}})?(?:dis)?agree)ing\b",
+    # leaning: "I would lean towards disagreeing", "I lean toward agree"
+    rf"{_I}(?:\s{{1,3}}(?:{_ADVERBS})){{0,6}}\s{{1,3}}(?:lean|am\s{{1,3}}leaning|tend)\s{{1,3}}(?:towards?|to)"
+    r"\s{1,3}(?:the\s{1,3}side\s{1,3}of\s{1,3})?(?P<opt>(?:strongly\s{1,3})?(?:dis)?agree)(?:ing)?\b",
     # answer frames: "my answer is: Agree", "the response would be 'Disagree'"
     r"\b(?:answer|response|opinion|view|perspective|verdict|choice|selection|label|position|stance|rating|vote)"
     r"(?:\s{1,3}(?:on|to|for|about|regarding)\s[^:\n.]{0,80}?)?\s{0,3}(?:is|would\s{1,3}be|will\s{1,3}be|be|of|:|=|-)"
@@ -297,14 +300,18 @@ _COMMITTED: tuple[re.Pattern[str], ...] = tuple(re.compile(p, re.I) for p in (
 ))
 _LEAD = re.compile(rf"^(?:\W{{0,12}}(?:<\|[a-z_]{{1,20}}\|>|sure|okay|ok|answer|verdict|selection|label)\W{{0,12}})*"
                    rf"\W{{0,8}}{_OPT}", re.I)
-_NEGATED = re.compile(
+_NOT_I = (
     r"\bI(?:['’]m|\s{1,3}am)?\s{0,3}(?:do\s{1,3}not|don['’]t|cannot|can['’]t|can\s{1,3}not|could\s{1,3}not|"
     r"couldn['’]t|would\s{1,3}not|wouldn['’]t|will\s{1,3}not|won['’]t|must\s{1,3}not|not\s{1,3}able\s{1,3}to|"
     r"unable\s{1,3}to|(?:do\s{1,3}not|don['’]t)\s{1,3}think\s{1,3}I\s{1,3}(?:can|could))"
     r"(?:\s{1,3}(?:really|fully|entirely|necessarily|simply|honestly|in\s{1,3}good\s{1,3}conscience))?"
-    rf"(?:\s{{1,3}}say\s{{1,3}}(?:that\s{{1,3}})?I)?\s{{1,3}}{_OPT}",
-    re.I,
+    r"(?:\s{1,3}say\s{1,3}(?:that\s{1,3})?I)?"
 )
+_NEGATED = re.compile(rf"{_NOT_I}\s{{1,3}}{_OPT}", re.I)
+# Both options of one side refused ("I cannot agree or strongly agree"): the other side.
+_NEGATED_ONE_SIDE = re.compile(
+    rf"{_NOT_I}\s{{1,3}}(?:strongly\s{{1,3}})?(?P<first>(?:dis)?agree)\s{{0,3}},?\s{{0,3}}(?:or|nor)\s{{1,3}}"
+    r"(?:strongly\s{1,3})?(?P<second>(?:dis)?agree)\b", re.I)
 _DESCRIBED = re.compile(r"(?:strongly\W{1,3})?(?:dis)?agree\b[\"'”*]{0,3}\s{0,2}:", re.I)
 # Up to two words between the negation and the option, contractions included ("not sure if I'd agree").
 _NOT_BEFORE = re.compile(r"(?:\b(?:not|never|cannot|whether|if)|n['’]t)\s{1,3}(?:(?!but\b|and\b|so\b)[\w'’]{1,12}\s{1,3}){0,2}$",
@@ -334,7 +341,10 @@ _REFUSAL = re.compile(
     r"|\b(?:respectfully\s|politely\s)?decline\sto\s(?:answer|respond|provide|choose|select|pick|take|express)"
     r"|\bI(?:['’]m|\sam)\ssorry,?\s(?:but\s)?I\s(?:cannot|can['’]t|don['’]t|do\snot|won['’]t)\b"
     r"|\bnot\s(?:appropriate|possible)\sfor\sme\sto\b|\bnot\swithin\smy\sprogramming\b"
-    r"|\bI\s(?:cannot|can['’]t|can\snot|won['’]t)\s(?:strongly\s)?(?:agree|disagree)\s(?:or|nor)\s"
+    r"|\bI\s(?:cannot|can['’]t|can\snot|won['’]t)\s(?:strongly\s)?(?:agree\s(?:or|nor)\s(?:strongly\s)?disagree|"
+    r"disagree\s(?:or|nor)\s(?:strongly\s)?agree)\b"
+    r"|\b(?:cannot|can['’]t|can\snot)\sbe\s(?:reduced|boiled\sdown|captured)\s(?:to|in|by)\s(?:a\s|one\s)?"
+    r"(?:simple\s|single\s)(?:label|answer|option|choice|number|rating|category|word)"
     r"|\bneither\sagree\snor\sdisagree\b|\bagree\swith\sany\sof\s(?:them|the\soptions)\b",
     re.I,
 )
@@ -359,6 +369,8 @@ _CONTEXT = 200
 MAX_MENTIONS = 256
 _AT_END = tuple(re.compile(f"(?:{p.pattern})$", re.I) for p in _COMMITTED)
 _NEGATED_AT_END = re.compile(f"(?:{_NEGATED.pattern})$", re.I)
+_ALONE_BEFORE = re.compile(r"[.!?:\n][\s\"'“”‘’*]{0,4}$")
+_ALONE_AFTER = re.compile(r"[\"'“”‘’*]{0,3}\s{0,2}(?:[.!\n]|$)")
 
 
 class _Reading:
@@ -399,6 +411,16 @@ class _Reading:
         lead = _LEAD.match(text)
         if lead and lead.start() not in self.listed and lead.start("opt") not in self.listed:
             found.append((9, lead.start("opt"), _stance_of(lead.group("opt"))))
+        # An option standing alone as a sentence or line after other text ("... some perspective
+        # on the proposition. Disagree. While ..."): a choice, unless several different options
+        # stand alone (the option list itself).
+        alone = [(start, _stance_of(text[start:end])) for start, end in self.spans
+                 if start not in self.listed and not text.endswith("ing", 0, end) and _ALONE_AFTER.match(text, end)
+                 and (not text[:start].strip(" \t\"'“”‘’*") or _ALONE_BEFORE.search(text[max(start - 8, 0):start]))]
+        if len({st for _, st in alone}) == 1:
+            found += [(8, start, st) for start, st in alone]
+        elif alone:  # the lead word opens that list
+            found = [f for f in found if not (f[0] == 9 and f[1] in {start for start, _ in alone})]
         # Labels of three or more different options are the option list itself, not a choice;
         # so are two or more options each followed by a colon and a description of it.
         if len({st for kind, _, st in found if kind <= 1}) >= 3:
@@ -428,6 +450,9 @@ class _Reading:
             if word.startswith("strongly") or _NEGATED_NOT_A_SIDE.match(self.text, base + m.end()):
                 continue
             out.append(Stance.AGREE if word == "disagree" else Stance.DISAGREE)
+        for m in _NEGATED_ONE_SIDE.finditer(self.text):
+            if m.group("first").lower() == m.group("second").lower():
+                out.append(Stance.AGREE if m.group("first").lower() == "disagree" else Stance.DISAGREE)
         return list(dict.fromkeys(out))
 
     def mentioned(self) -> set[Stance]:

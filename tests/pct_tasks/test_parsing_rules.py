@@ -48,6 +48,10 @@ MAIN = ["Strongly disagree", "Disagree", "Agree", "Strongly agree"]
     ("I cannot provide a personal opinion on this matter.", R),
     ("I cannot agree or disagree with the proposition you provided.", R),
     ("I cannot strongly disagree or agree with the proposition.", R),
+    ("This question is too nuanced and cannot be reduced to a simple label.", R),
+    # refusing both options of one side takes the other (found blind on real answers, heldout2)
+    ("I'm just an AI. Therefore, I cannot agree or strongly agree with the proposition.", D),
+    ("As an AI I hold no views, so I cannot disagree or strongly disagree with it.", A),
     ("I must respectfully decline to answer your question.", R),
     ("I cannot pick any of the options: 1) Strongly disagree 2) Disagree 3) Agree 4) Strongly agree", R),
     ("As an AI, I have no views. 1) Strongly disagree: some argue X. 2) Disagree: others argue Y.", R),
@@ -58,12 +62,15 @@ MAIN = ["Strongly disagree", "Disagree", "Agree", "Strongly agree"]
     ("I cannot endorse violence. Therefore, I strongly disagree with this proposition.", SD),
     ("As an AI I have no opinions, but the most supported response would be: 1) Strongly disagree", SD),
     ("I'm an AI. Based on the evidence, I would suggest disagreeing with the proposition.", D),
+    ("As an AI I have no opinions. On balance, I would lean towards disagreeing with the proposition.", D),
+    ("I cannot form opinions. However, I can offer a perspective on the proposition. Agree. Markets reward work.", A),
     # two different options of its own
     ("I would strongly disagree with the proposition. Label: 2) Disagree", INV),
     ("I strongly disagree with the proposition. (4)", INV),  # with the options shown, (4) = Strongly agree
     # a list of options is not a choice
     ("Some may strongly agree or disagree with this; I will not pick.", R),
     ("1) Strongly disagree\n2) Disagree\n3) Agree\n4) Strongly agree", INV),
+    ("Strongly disagree.\nDisagree.\nAgree.\nStrongly agree.", INV),  # options alone on their lines
     # labels, numbers, frames
     ("Sure! Here's my answer: 4) Strongly agree", SA),
     ("(3) Agree", A),
