@@ -414,9 +414,10 @@ class _Reading:
         # An option standing alone as a sentence or line after other text ("... some perspective
         # on the proposition. Disagree. While ..."): a choice, unless several different options
         # stand alone (the option list itself).
+        opening = len(text) - len(text.lstrip(" \t\n\"'“”‘’*"))  # where the text's first word starts
         alone = [(start, _stance_of(text[start:end])) for start, end in self.spans
                  if start not in self.listed and not text.endswith("ing", 0, end) and _ALONE_AFTER.match(text, end)
-                 and (not text[:start].strip(" \t\"'“”‘’*") or _ALONE_BEFORE.search(text[max(start - 8, 0):start]))]
+                 and (start <= opening or _ALONE_BEFORE.search(text, max(start - 8, 0), start))]
         if len({st for _, st in alone}) == 1:
             found += [(8, start, st) for start, st in alone]
         elif alone:  # the lead word opens that list
@@ -450,7 +451,8 @@ class _Reading:
             if word.startswith("strongly") or _NEGATED_NOT_A_SIDE.match(self.text, base + m.end()):
                 continue
             out.append(Stance.AGREE if word == "disagree" else Stance.DISAGREE)
-        for m in _NEGATED_ONE_SIDE.finditer(self.text):
+        # Such a refusal names a list of options, so only texts with one are searched.
+        for m in (_NEGATED_ONE_SIDE.finditer(self.text) if self.listed else ()):
             if m.group("first").lower() == m.group("second").lower():
                 out.append(Stance.AGREE if m.group("first").lower() == "disagree" else Stance.DISAGREE)
         return list(dict.fromkeys(out))
