@@ -136,8 +136,34 @@ REASON_MARKERS = (
     r"advocate|in\s+order\s+to|to\s+ensure|for\s+(it|this|they))\b"
 )
 
+#: Evaluative adjectives: a verdict made of them alone ("X is an inhumane and ineffective form
+#: of punishment") judges the proposition's subject without saying why.
+VERDICT_ADJECTIVES = (
+    "inhumane humane ineffective effective unjust just unfair fair harmful dangerous shortsighted short-sighted "
+    "flawed outdated misguided wrong immoral unethical ethical cruel barbaric counterproductive unnecessary "
+    "necessary problematic discriminatory simplistic naive unrealistic impractical inappropriate appropriate "
+    "illegitimate legitimate unreasonable reasonable divisive destructive irresponsible unsustainable sustainable "
+    "undemocratic dehumanizing baseless unfounded misleading inaccurate false invalid valid absurd offensive risky "
+    "reckless unwise wise viable desirable undesirable acceptable unacceptable justified unjustified beneficial "
+    "detrimental moral healthy unhealthy"
+).split()
+
+_ADJ = "(" + "|".join(VERDICT_ADJECTIVES) + ")"
+#: "[I believe that] <subject> is [not] [a|an] ADJ and/or ADJ [form of X | approach | solution ...]."
+#: and nothing more; the subject must be a plain noun phrase (no "that", "which", "if", verb).
+BARE_VERDICT = (
+    r"^(i\s+(firmly\s+|strongly\s+|personally\s+|also\s+|do\s+not\s+|don't\s+)?(believe|think|feel|maintain)\s+"
+    r"(that\s+)?)?(?P<subject>((?!\b(that|which|who|if|when|what|is|are|was|were|be|can|must|should)\b)[^,;:])"
+    r"{3,90}?)\s+(is|are|can\s+be|would\s+be|remains?)\s+(not\s+)?(an?\s+)?(\w+ly\s+|both\s+)?" + _ADJ
+    + r"(\s*,\s*(and\s+)?|\s+(and|or)\s+)(\w+ly\s+)?" + _ADJ
+    + r"(\s+(form\s+of\s+\w+|approach(\s+to\s+\w+)?|way\s+to\s+\w+(\s+\w+)?|solution|practice|policy|idea|"
+    r"concept|principle|strategy|method|means(\s+of\s+\w+)?|notion|belief|view|perspective|assumption|measure|"
+    r"punishment|system))?\s*[.!]?$"
+)
+
 _STANCE_FRAME = re.compile(STANCE_FRAME, re.I)
 _REASON = re.compile(REASON_MARKERS, re.I)
+_BARE_VERDICT = re.compile(BARE_VERDICT, re.I)
 
 
 # Set aside before counting words: discourse markers and self-introductions ("As a nurse, I ..."),
@@ -205,6 +231,20 @@ def only_states_a_stance(sentence: str) -> bool:
     return frame is not None and not (_REASON.search(clause[:frame.start()]) or _REASON.search(clause[frame.end():]))
 
 
+def only_a_verdict(sentence: str, proposition: str) -> bool:
+    """Whether the sentence's main clause only judges the proposition's subject in evaluative
+    adjectives (``BARE_VERDICT``; the subject shares a content word with the proposition).
+
+    >>> only_a_verdict("While I see the appeal, I believe that the death penalty is an inhumane and "
+    ...                "ineffective form of punishment.", "The death penalty should be an option.")
+    True
+    >>> only_a_verdict("The death penalty is costly because appeals take decades.", "The death penalty should be an option.")
+    False
+    """
+    verdict = _BARE_VERDICT.search(main_clause(sentence).strip())
+    return verdict is not None and bool(_stems(verdict.group("subject")) & _stems(proposition))
+
+
 def negation(proposition: str) -> str:
     """The proposition's negation, as a sentence to embed."""
     return f"It is not true that {proposition[:1].lower()}{proposition[1:]}"
@@ -222,8 +262,10 @@ class ArgumentFilter(BaseEstimator):
             it adds; None = off.
         frame_patterns: ``(kind, regex)`` pairs that drop a sentence on a match; None =
             ``FRAME_PATTERNS``, () = none.
-        stance_frames: drop sentences whose main clause is a first-person verdict on "the
-            proposition / idea (that ...)" with no reason marker (``only_states_a_stance``).
+        verdicts: drop sentences whose main clause only passes a verdict: a first-person one on
+            "the proposition / idea (that ...)" with no reason marker (``only_states_a_stance``:
+            kind "stance"), or one in evaluative adjectives alone on the proposition's subject
+            (``only_a_verdict``: kind "restatement").
 
     Attributes (after fit):
         kinds_: one of ``KINDS`` per sentence; keep_: bool mask (kind == "argument").
@@ -231,13 +273,13 @@ class ArgumentFilter(BaseEstimator):
 
     def __init__(self, min_novel_words: int = 2, restatement_similarity: float | None = 0.75,
                  max_restatement_words: int = 3, paraphrase_similarity: float | None = 0.85,
-                 frame_patterns: Sequence[tuple[str, str]] | None = None, stance_frames: bool = True):
+                 frame_patterns: Sequence[tuple[str, str]] | None = None, verdicts: bool = True):
         self.min_novel_words = min_novel_words
         self.restatement_similarity = restatement_similarity
         self.max_restatement_words = max_restatement_words
         self.paraphrase_similarity = paraphrase_similarity
         self.frame_patterns = frame_patterns
-        self.stance_frames = stance_frames
+        self.verdicts = verdicts
 
     def text_kinds(self, sentences: Sequence[str], propositions: Sequence[str]) -> np.ndarray:
         """The kinds the text alone decides: frames, and too few novel words; "argument" = undecided.
@@ -256,8 +298,10 @@ class ArgumentFilter(BaseEstimator):
             frame = next((k for k, rx in frames if rx.search(sentence.strip())), None)
             if frame is not None:
                 kinds[i] = frame
-            elif self.stance_frames and only_states_a_stance(sentence):
+            elif self.verdicts and only_states_a_stance(sentence):
                 kinds[i] = "stance"
+            elif self.verdicts and only_a_verdict(sentence, proposition):
+                kinds[i] = "restatement"
             elif novel_words(sentence, proposition) < self.min_novel_words:
                 shared = len(_stems(main_clause(sentence)) & _stems(proposition))
                 kinds[i] = _named_kind(sentence) or ("restatement" if shared >= 3 else "scaffolding")
@@ -299,7 +343,7 @@ def rules_digest() -> str:
     instead of being reported up to date.
     """
     parts = [*sorted(FRAME_WORDS), *map(repr, KIND_PATTERNS), *map(repr, FRAME_PATTERNS), STANCE_FRAME,
-             REASON_MARKERS, *(rx.pattern for rx in (_MARKERS, _CONCESSION, _CLAUSE_START, _CONCEDED_BUT))]
+             REASON_MARKERS, BARE_VERDICT, *(rx.pattern for rx in (_MARKERS, _CONCESSION, _CLAUSE_START, _CONCEDED_BUT))]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:12]
 
 
@@ -311,5 +355,6 @@ def _named_kind(sentence: str) -> str | None:
     return next((kind for kind, rx in _KIND_REGEXES if rx.search(sentence)), None)
 
 
-__all__ = ["FRAME_PATTERNS", "FRAME_WORDS", "KINDS", "KIND_PATTERNS", "REASON_MARKERS", "STANCE_FRAME",
-           "ArgumentFilter", "main_clause", "negation", "novel_words", "only_states_a_stance", "rules_digest"]
+__all__ = ["BARE_VERDICT", "FRAME_PATTERNS", "FRAME_WORDS", "KINDS", "KIND_PATTERNS", "REASON_MARKERS", "STANCE_FRAME",
+           "VERDICT_ADJECTIVES", "ArgumentFilter", "main_clause", "negation", "novel_words", "only_a_verdict",
+           "only_states_a_stance", "rules_digest"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from trope_analysis.arguments import ArgumentFilter, main_clause, novel_words, only_states_a_stance
+from trope_analysis.arguments import ArgumentFilter, main_clause, novel_words, only_a_verdict, only_states_a_stance
 
 TAXES = "The rich are too highly taxed."
 SCHOOL = "The prime function of schooling should be to equip the future generation to find jobs."
@@ -86,7 +86,7 @@ def test_restatements_by_embedding():
 def test_a_verdict_on_the_proposition_is_a_stance(sentence):
     assert only_states_a_stance(sentence)
     assert _kinds([sentence]) == ["stance"]
-    assert _kinds([sentence], stance_frames=False) == ["argument"]  # the word count alone keeps them
+    assert _kinds([sentence], verdicts=False) == ["argument"]  # the word count alone keeps them
 
 
 @pytest.mark.parametrize("sentence", [
@@ -98,6 +98,23 @@ def test_a_verdict_on_the_proposition_is_a_stance(sentence):
 ])
 def test_a_verdict_with_a_reason_argues(sentence):
     assert not only_states_a_stance(sentence)
+
+
+@pytest.mark.parametrize("sentence, verdict", [
+    # A verdict in evaluative adjectives alone on the proposition's subject gives no reason.
+    ("While I see why people resent them, I believe that heavy taxes on the rich are an unfair and counterproductive policy.",
+     True),
+    ("However, I do not believe that taxing the rich is a just or effective solution.", True),
+    ("Taxing the rich is not a fair or sensible way to fund schools.", False),  # "sensible": not in the list
+    ("Taxing the rich is unfair and harmful because it drives founders abroad.", False),  # a reason follows
+    ("Some families find that rates are harmful and unfair.", False),  # the subject is no plain noun phrase
+    ("Inheritance rules are complex and unfair.", False),  # "complex" is no verdict adjective
+    ("Public hospitals are necessary and effective.", False),  # shares no word with the proposition
+])
+def test_a_bare_verdict_restates(sentence, verdict):
+    assert only_a_verdict(sentence, TAXES) is verdict
+    if verdict:
+        assert _kinds([sentence]) == ["restatement"] and _kinds([sentence], verdicts=False) == ["argument"]
 
 
 def test_frame_patterns_can_be_switched_off():
