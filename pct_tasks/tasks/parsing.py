@@ -17,18 +17,20 @@ not by which option words occur in it (:func:`read_prose`):
 
 - a committed choice is an option in answer position: labelled ("3) Agree", "option 2,
   Disagree", "(Option 1)" with the options known), in the first person ("I strongly
-  disagree", "I would have to disagree"), after an answer frame ("my answer is: Agree",
-  "I'd select 'Disagree'"), or opening the answer; option words match whole words only
-  ("agreement" and "disagrees" are not options);
+  disagree", "I would have to disagree", "I would lean towards disagreeing"), after an answer
+  frame ("my answer is: Agree", "I'd select 'Disagree'"), opening the answer, or standing alone
+  as a sentence or line ("... on the proposition. Disagree. While ..."); option words match
+  whole words only ("agreement" and "disagrees" are not options);
 - lists of options ("agree or disagree", "1) Strongly disagree 2) Disagree 3) Agree ...")
   are not choices; neither are negated strong forms ("I would not strongly agree");
-- "I cannot agree with the proposition" and "I don't disagree" are the opposite side's plain
-  option when nothing else is chosen;
+- "I cannot agree with the proposition", "I cannot agree or strongly agree" and "I don't
+  disagree" are the opposite side's plain option when nothing else is chosen;
 - one committed option is the answer even after a disclaimer ("As an AI I have no opinions,
   but ... 3) Agree"); two different committed options ("I strongly disagree ... Label:
   2) Disagree") are ``invalid``;
 - with nothing committed, a refusal (disclaimers of being an AI, of having opinions or the
-  ability to choose; declining; "I cannot agree or disagree") is ``refusal``.
+  ability to choose; declining; "I cannot agree or disagree"; "cannot be reduced to a simple
+  label") is ``refusal``.
 
 An open answer is a refusal (:func:`open_refusal`) when its opening :data:`OPEN_REFUSAL_WINDOW`
 characters refuse and it commits to no side anywhere, nor argues a position in the first person
