@@ -28,11 +28,13 @@ The rule generalises instead of listing sentences seen:
   disclaimers and refusals, "this is a complex issue", "many perspectives", "some argue ...
   others ...", "the phrase ... suggests", headings ending in a colon, and labelled headings
   ("Title: ...").
-* **Stance frames.** A main clause that is a first-person verdict on "the proposition / idea /
+* **Verdicts.** A main clause that is a first-person verdict on "the proposition / idea /
   notion (that X)" ("Therefore, I would argue against the proposition that X") states a side
   whatever X says, since X is what is judged; it argues only with a reason marker around it
-  ("because", ", as I ...", "and argue that"). Such sentences paraphrase the proposition in
-  words of their own, so neither the word count nor the similarity test catches them all.
+  ("because", ", as I ...", "and argue that"). A verdict made of evaluative adjectives alone on
+  the proposition's subject ("the death penalty is an inhumane and ineffective form of
+  punishment") restates the proposition's negation or the proposition. Such sentences word the
+  proposition in their own way, so neither the word count nor the similarity test catches them.
 
 Each dropped sentence gets a kind: ``stance`` (it names a side), ``disclaimer`` (AI, refusal,
 "complex issue", "many perspectives"), ``restatement`` or ``scaffolding`` (the rest).
