@@ -42,12 +42,14 @@ Each dropped sentence gets a kind: ``stance`` (it names a side), ``disclaimer`` 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Sequence
 
 import numpy as np
 from sklearn.base import BaseEstimator
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 #: Kinds a sentence can have; only "argument" is kept.
 KINDS = ("argument", "stance", "restatement", "disclaimer", "scaffolding")
@@ -191,15 +193,18 @@ _CONCEDED_BUT = re.compile(r"^[^,;]{0,200}\b(may|might|can|could)\b[^;]{0,200}?,
 _WORD = re.compile(r"[a-z][a-z']+")
 
 
-def _stems(text: str) -> set[str]:
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-    return {w[:5] for w in _WORD.findall(text.lower().replace("\u2019", "'")) if w not in ENGLISH_STOP_WORDS and len(w) > 2}
+# Cached: text_kinds asks for one sentence's main clause and stems several times in a row, and
+# for its proposition's stems once per sentence.
+@functools.lru_cache(maxsize=1024)
+def _stems(text: str) -> frozenset[str]:
+    return frozenset(w[:5] for w in _WORD.findall(text.lower().replace("\u2019", "'"))
+                     if w not in ENGLISH_STOP_WORDS and len(w) > 2)
 
 
 _FRAME_STEMS = frozenset(w[:5] for w in FRAME_WORDS)
 
 
+@functools.lru_cache(maxsize=1024)
 def main_clause(sentence: str) -> str:
     """The sentence without a leading concession, self-introduction or discourse marker.
 
@@ -339,13 +344,19 @@ class ArgumentFilter(BaseEstimator):
 
 
 def rules_digest() -> str:
-    """A short digest of the filter's rules (word list, patterns, clause regexes).
+    """A short digest of the filter's rule constants (every upper-case name of this module:
+    word lists, patterns, clause regexes), so a rule added later is covered without a list here.
 
     Part of a mining folder's identity, so a folder mined under earlier rules is mined again
     instead of being reported up to date.
     """
-    parts = [*sorted(FRAME_WORDS), *map(repr, KIND_PATTERNS), *map(repr, FRAME_PATTERNS), STANCE_FRAME,
-             REASON_MARKERS, BARE_VERDICT, *(rx.pattern for rx in (_MARKERS, _CONCESSION, _CLAUSE_START, _CONCEDED_BUT))]
+    parts = []
+    for name, value in sorted(globals().items()):
+        if not name.strip("_").isupper():
+            continue
+        if isinstance(value, (set, frozenset)):
+            value = sorted(value)  # a set's order changes from one process to the next
+        parts.append(f"{name}={value.pattern if isinstance(value, re.Pattern) else value!r}")
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:12]
 
 

@@ -1,6 +1,6 @@
 """Draw the later samples of real open answers that were labelled by hand.
 
-Run from the repository root: ``python bench/labels/draw_open_extra.py [--sample second|third|fourth]``
+Run from the repository root: ``python bench/labels/draw_open_extra.py [--sample second|third|fourth|fifth]``
 prints the drawn ids (file, row, model, templ_id, pct_id, jail_id) as CSV. The labels were
 written by reading each answer (see README.md); they are rows 305-464 (second sample), 465-624
 (third sample), 625-816 (fourth sample) and 817-1056 (fifth sample) of ``open_answers.csv``.

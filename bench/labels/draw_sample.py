@@ -46,25 +46,35 @@ def _pool(data: Path) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def draw(data: Path = DATA) -> pd.DataFrame:
-    allrows = _pool(data)
-    picked = pd.concat([allrows[allrows["model_file"] == m].sample(n=PER_MODEL, random_state=SEED)
-                        for m in sorted(set(allrows["model_file"]))])
-    picked["split"] = [split_of(f, r) for f, r in zip(picked["file"], picked["row"], strict=True)]
+def _per_model(rows: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
+    """``n`` rows per model, seeded, in (model, file, row) order."""
+    picked = pd.concat([rows[rows["model_file"] == m].sample(n=n, random_state=seed)
+                        for m in sorted(set(rows["model_file"]))])
     return picked.sort_values(["model_file", "file", "row"]).reset_index(drop=True)
+
+
+def draw(data: Path = DATA, allrows: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The first sample: 40 answers per model, split into dev and heldout by a hash of the id."""
+    picked = _per_model(_pool(data) if allrows is None else allrows, PER_MODEL, SEED)
+    picked["split"] = [split_of(f, r) for f, r in zip(picked["file"], picked["row"], strict=True)]
+    return picked
 
 
 def draw_second(data: Path = DATA) -> pd.DataFrame:
     """24 answers per model from the rows the first sample left, all in split ``heldout2``."""
     allrows = _pool(data)
-    first = set(zip(draw(data)["file"], draw(data)["row"], strict=True))
-    rest = allrows[[(f, r) not in first for f, r in zip(allrows["file"], allrows["row"], strict=True)]]
-    picked = pd.concat([rest[rest["model_file"] == m].sample(n=SECOND_PER_MODEL, random_state=SECOND_SEED)
-                        for m in sorted(set(rest["model_file"]))])
+    first = draw(data, allrows)
+    first_ids = set(zip(first["file"], first["row"], strict=True))
+    rest = allrows[[(f, r) not in first_ids for f, r in zip(allrows["file"], allrows["row"], strict=True)]]
+    picked = _per_model(rest, SECOND_PER_MODEL, SECOND_SEED)
     picked["split"] = "heldout2"
-    return picked.sort_values(["model_file", "file", "row"]).reset_index(drop=True)
+    return picked
 
 
 if __name__ == "__main__":
-    out = draw_second() if sys.argv[1:] == ["--sample", "second"] else draw()
+    import argparse
+
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sample", choices=("first", "second"), default="first")
+    out = draw_second() if ap.parse_args().sample == "second" else draw()
     out[["file", "row", "model_file", "templ_id", "pct_id", "jail_id", "split"]].to_csv(sys.stdout, index=False)

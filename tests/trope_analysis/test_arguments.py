@@ -5,7 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from trope_analysis.arguments import ArgumentFilter, main_clause, novel_words, only_a_verdict, only_states_a_stance
+from trope_analysis.arguments import (
+    ArgumentFilter,
+    main_clause,
+    novel_words,
+    only_a_verdict,
+    only_states_a_stance,
+)
 
 TAXES = "The rich are too highly taxed."
 SCHOOL = "The prime function of schooling should be to equip the future generation to find jobs."
